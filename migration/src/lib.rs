@@ -1,0 +1,31 @@
+//! Dnevnik's schema migrations: portable sea-orm-migration code that runs unchanged on SQLite
+//! and PostgreSQL, each with a working `down`. A migration that has landed is never edited;
+//! change the schema with a new one.
+
+pub use sea_orm_migration::prelude::*;
+
+mod dsl;
+mod m20261128_000001_create_accounts_and_schools;
+mod m20261128_000002_create_school_structure;
+mod m20261128_000003_create_diary;
+mod m20261128_000004_create_communication;
+mod m20261128_000005_create_access;
+mod m20261128_000006_create_integration_and_audit;
+
+/// Every migration, oldest first.
+#[derive(Debug)]
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261128_000001_create_accounts_and_schools::Migration),
+            Box::new(m20261128_000002_create_school_structure::Migration),
+            Box::new(m20261128_000003_create_diary::Migration),
+            Box::new(m20261128_000004_create_communication::Migration),
+            Box::new(m20261128_000005_create_access::Migration),
+            Box::new(m20261128_000006_create_integration_and_audit::Migration),
+        ]
+    }
+}

@@ -1,0 +1,399 @@
+//! The one typed configuration of the server and its command line. Settings come from
+//! defaults, then `DNEVNIK_*` environment variables, then flags (clap), are validated once at
+//! start-up and passed down; nothing else in the server reads the environment.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Dnevnik: an electronic school diary (GraphQL API, sign-in and back-office).
+///
+/// With no arguments it starts the server in development mode on an SQLite file in the
+/// working directory, seeding a demo school on first start.
+#[derive(Debug, Parser)]
+#[command(name = "dnevnik", version, about, long_about = None)]
+pub struct Cli {
+    #[command(flatten)]
+    pub config: Config,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// What the binary does.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start the HTTP server (the default): migrates the database first, and in development
+    /// seeds the demo school into an empty database.
+    Serve,
+    /// Manage the database schema.
+    #[command(subcommand)]
+    Migrate(MigrateCommand),
+    /// Print the GraphQL schema (SDL) that the server serves.
+    PrintSchema,
+    /// Fill the database with generated data.
+    #[command(subcommand)]
+    Seed(SeedCommand),
+}
+
+/// Schema management.
+#[derive(Debug, Subcommand)]
+pub enum MigrateCommand {
+    /// Apply all pending migrations.
+    Up,
+    /// Roll back the latest migration (or `--steps N`, or `--all` to the very start).
+    Down {
+        /// How many migrations to roll back.
+        #[arg(long, default_value_t = 1, conflicts_with = "all")]
+        steps: u32,
+        /// Roll back every migration, leaving an empty database.
+        #[arg(long)]
+        all: bool,
+    },
+    /// List migrations and whether each is applied.
+    Status,
+    /// Drop every table and apply all migrations again (development only).
+    Fresh,
+}
+
+/// Data generators.
+#[derive(Debug, Subcommand)]
+pub enum SeedCommand {
+    /// The demo school with its demo sign-ins (development only; refused when data exists).
+    Demo,
+    /// Schools of the demo's shape at any scale, for benchmarks. Deterministic for a seed.
+    Synthetic(SyntheticArgs),
+}
+
+/// Size of a synthetic data set.
+#[derive(Debug, Clone, Args)]
+pub struct SyntheticArgs {
+    /// Number of schools.
+    #[arg(long, default_value_t = 1)]
+    pub schools: u32,
+    /// Students per school.
+    #[arg(long, default_value_t = 500)]
+    pub students_per_school: u32,
+    /// Weeks of lessons, marks and attendance, ending with the current week.
+    #[arg(long, default_value_t = 4)]
+    pub weeks: u32,
+    /// Seed of the random generator; the same seed gives the same data.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}
+
+/// Where the server runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Environment {
+    /// Local development: SQLite by default, demo data, GraphiQL, the development identity
+    /// provider, cookies without `Secure`.
+    Development,
+    /// Production: explicit database and secrets required; no demo data, no introspection.
+    Production,
+}
+
+impl Environment {
+    /// The name as written in `DNEVNIK_ENV`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Development => "development",
+            Self::Production => "production",
+        }
+    }
+}
+
+/// Log line format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+/// Every setting of the server. Each is a flag and a `DNEVNIK_*` environment variable.
+#[derive(Clone, Args)]
+pub struct Config {
+    /// Database URL: `sqlite://path?mode=rwc` or `postgres://user:password@host/db`.
+    /// Default: the SQLite file `dnevnik.db` in the working directory (development only).
+    #[arg(long, env = "DNEVNIK_DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+
+    /// Address and port the HTTP server listens on.
+    #[arg(
+        long,
+        env = "DNEVNIK_LISTEN",
+        default_value = "127.0.0.1:8080",
+        global = true
+    )]
+    pub listen: SocketAddr,
+
+    /// `development` (the default) or `production`.
+    #[arg(
+        long = "env",
+        env = "DNEVNIK_ENV",
+        value_enum,
+        default_value = "development",
+        global = true
+    )]
+    pub environment: Environment,
+
+    /// The URL users reach the server at, e.g. `https://dnevnik.example.org`; used for
+    /// redirect URIs and links. Default: `http://` + the listen address (development only).
+    #[arg(long, env = "DNEVNIK_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+
+    /// Server secret (at least 32 characters) keying access-code hashes and CSRF tokens.
+    /// Required in production; development uses a fixed, public key.
+    #[arg(
+        long,
+        env = "DNEVNIK_SECRET_KEY",
+        hide_env_values = true,
+        global = true
+    )]
+    pub secret_key: Option<String>,
+
+    /// Seed the demo school into an empty database at start-up (development only).
+    #[arg(long, env = "DNEVNIK_DEMO", default_value_t = true, action = clap::ArgAction::Set, global = true)]
+    pub demo: bool,
+
+    /// Log filter in `tracing` syntax, e.g. `info` or `dnevnik_server=debug,info`.
+    #[arg(long, env = "DNEVNIK_LOG", default_value = "info", global = true)]
+    pub log: String,
+
+    /// Log format: `text` or `json`.
+    #[arg(
+        long,
+        env = "DNEVNIK_LOG_FORMAT",
+        value_enum,
+        default_value = "text",
+        global = true
+    )]
+    pub log_format: LogFormat,
+
+    /// Largest number of pooled database connections.
+    #[arg(
+        long,
+        env = "DNEVNIK_DB_MAX_CONNECTIONS",
+        default_value_t = 10,
+        global = true
+    )]
+    pub db_max_connections: u32,
+
+    /// PostgreSQL `statement_timeout` in milliseconds (0 disables it).
+    #[arg(
+        long,
+        env = "DNEVNIK_DB_STATEMENT_TIMEOUT_MS",
+        default_value_t = 10_000,
+        global = true
+    )]
+    pub db_statement_timeout_ms: u64,
+
+    /// Time a request may take before it is answered with a timeout, in seconds.
+    #[arg(
+        long,
+        env = "DNEVNIK_REQUEST_TIMEOUT_SECS",
+        default_value_t = 10,
+        global = true
+    )]
+    pub request_timeout_secs: u64,
+
+    /// On SIGTERM/SIGINT, how long in-flight requests may take to finish, in seconds.
+    #[arg(
+        long,
+        env = "DNEVNIK_SHUTDOWN_GRACE_SECS",
+        default_value_t = 10,
+        global = true
+    )]
+    pub shutdown_grace_secs: u64,
+}
+
+/// The development secret: public on purpose, so that it is useless anywhere else.
+const DEVELOPMENT_SECRET: &str = "dnevnik-development-secret-do-not-use-in-production";
+
+/// A configuration that cannot be used, with the reason in plain words.
+#[derive(Debug, thiserror::Error)]
+#[error("configuration error: {0}")]
+pub struct ConfigError(pub String);
+
+impl Config {
+    /// A development configuration with every default, for tests and tools.
+    pub fn development() -> Self {
+        Self {
+            database_url: None,
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            environment: Environment::Development,
+            public_url: None,
+            secret_key: None,
+            demo: true,
+            log: "info".to_owned(),
+            log_format: LogFormat::Text,
+            db_max_connections: 10,
+            db_statement_timeout_ms: 10_000,
+            request_timeout_secs: 10,
+            shutdown_grace_secs: 10,
+        }
+    }
+
+    /// Checks the settings against each other and against the environment's rules.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if self.is_production() {
+            if self.database_url.is_none() {
+                return Err(ConfigError(
+                    "production needs an explicit DNEVNIK_DATABASE_URL".to_owned(),
+                ));
+            }
+            match &self.secret_key {
+                None => {
+                    return Err(ConfigError(
+                        "production needs DNEVNIK_SECRET_KEY (at least 32 characters)".to_owned(),
+                    ));
+                }
+                Some(key) if key.len() < 32 || key == DEVELOPMENT_SECRET => {
+                    return Err(ConfigError(
+                        "DNEVNIK_SECRET_KEY must be at least 32 characters and not the development key"
+                            .to_owned(),
+                    ));
+                }
+                Some(_) => {}
+            }
+            match &self.public_url {
+                Some(url) if url.starts_with("https://") => {}
+                _ => {
+                    return Err(ConfigError(
+                        "production needs DNEVNIK_PUBLIC_URL starting with https://".to_owned(),
+                    ));
+                }
+            }
+        }
+        if let Some(url) = &self.public_url
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            return Err(ConfigError(
+                "DNEVNIK_PUBLIC_URL must start with http:// or https://".to_owned(),
+            ));
+        }
+        if self.db_max_connections == 0 {
+            return Err(ConfigError(
+                "DNEVNIK_DB_MAX_CONNECTIONS must be at least 1".to_owned(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Whether this is a production deployment.
+    pub fn is_production(&self) -> bool {
+        self.environment == Environment::Production
+    }
+
+    /// Whether demo data and development conveniences are allowed and wanted.
+    pub fn demo_enabled(&self) -> bool {
+        !self.is_production() && self.demo
+    }
+
+    /// The database URL, falling back to `dnevnik.db` in the working directory.
+    pub fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| default_sqlite_url(&PathBuf::from("dnevnik.db")))
+    }
+
+    /// The public base URL without a trailing slash.
+    pub fn public_url(&self) -> String {
+        match &self.public_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => format!("http://{}", self.listen),
+        }
+    }
+
+    /// The server secret; the fixed development key outside production.
+    pub fn secret_key(&self) -> &str {
+        self.secret_key.as_deref().unwrap_or(DEVELOPMENT_SECRET)
+    }
+
+    /// The request timeout.
+    pub fn request_timeout(&self) -> Duration {
+        Duration::from_secs(self.request_timeout_secs)
+    }
+
+    /// The graceful-shutdown bound.
+    pub fn shutdown_grace(&self) -> Duration {
+        Duration::from_secs(self.shutdown_grace_secs)
+    }
+}
+
+/// An SQLite URL for a file, created when missing.
+pub fn default_sqlite_url(path: &std::path::Path) -> String {
+    format!("sqlite://{}?mode=rwc", path.display())
+}
+
+// Written by hand so that the secret and database password never reach a log line.
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field(
+                "database_url",
+                &self.database_url.as_deref().map(redact_url),
+            )
+            .field("listen", &self.listen)
+            .field("environment", &self.environment)
+            .field("public_url", &self.public_url)
+            .field(
+                "secret_key",
+                &self.secret_key.as_ref().map(|_| "<redacted>"),
+            )
+            .field("demo", &self.demo)
+            .field("log", &self.log)
+            .field("log_format", &self.log_format)
+            .field("db_max_connections", &self.db_max_connections)
+            .field("db_statement_timeout_ms", &self.db_statement_timeout_ms)
+            .field("request_timeout_secs", &self.request_timeout_secs)
+            .field("shutdown_grace_secs", &self.shutdown_grace_secs)
+            .finish()
+    }
+}
+
+/// The URL with any password replaced, for logs and start-up banners.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    match rest.split_once('@') {
+        Some((userinfo, host)) => {
+            let user = userinfo.split(':').next().unwrap_or_default();
+            format!("{scheme}://{user}:***@{host}")
+        }
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn production_refuses_to_start_without_database_secret_and_https_url() {
+        let mut config = Config::development();
+        config.environment = Environment::Production;
+        assert!(config.validate().is_err());
+        config.database_url = Some("postgres://u:p@localhost/db".to_owned());
+        assert!(config.validate().is_err());
+        config.secret_key = Some("x".repeat(40));
+        assert!(config.validate().is_err());
+        config.public_url = Some("https://dnevnik.example.org".to_owned());
+        assert!(config.validate().is_ok());
+        assert!(!config.demo_enabled());
+    }
+
+    #[test]
+    fn passwords_are_redacted_from_database_urls() {
+        assert_eq!(
+            redact_url("postgres://dnevnik:secret@db:5432/dnevnik"),
+            "postgres://dnevnik:***@db:5432/dnevnik"
+        );
+        assert_eq!(redact_url("sqlite://dnevnik.db"), "sqlite://dnevnik.db");
+    }
+}

@@ -1,0 +1,141 @@
+//! The one error type of the server and its stable codes. Clients see a plain message and a code
+//! from the fixed list; internal causes are logged once, here, and reach clients only as
+//! `INTERNAL`.
+//!
+//! `AppError` deliberately does not implement `Display`: async-graphql converts every `Display`
+//! type into an error without extensions, and leaving `Display` out lets the conversion below,
+//! which attaches `extensions.code`, be the only one.
+
+use async_graphql::ErrorExtensions as _;
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+/// What went wrong, in the terms a client can act on.
+#[derive(Debug)]
+pub enum AppError {
+    /// The request needs a signed-in account.
+    Unauthenticated,
+    /// The viewer may not do this.
+    Forbidden,
+    /// No such object, or one whose existence must not be revealed to this viewer.
+    NotFound,
+    /// The input is wrong; `field` names the offending input field when there is one.
+    BadUserInput {
+        /// What is wrong, in words for the user.
+        message: String,
+        /// The input field, in the client's naming (camelCase).
+        field: Option<String>,
+    },
+    /// The request conflicts with the current state (already used, already decided, …).
+    Conflict(String),
+    /// Too many attempts; try again later.
+    RateLimited,
+    /// A fault on our side. The cause is logged, never shown.
+    Internal(anyhow::Error),
+}
+
+/// Shorthand for results carrying an [`AppError`].
+pub type AppResult<T> = Result<T, AppError>;
+
+impl AppError {
+    /// The stable code sent as `extensions.code`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Unauthenticated => "UNAUTHENTICATED",
+            Self::Forbidden => "FORBIDDEN",
+            Self::NotFound => "NOT_FOUND",
+            Self::BadUserInput { .. } => "BAD_USER_INPUT",
+            Self::Conflict(_) => "CONFLICT",
+            Self::RateLimited => "RATE_LIMITED",
+            Self::Internal(_) => "INTERNAL",
+        }
+    }
+
+    /// The message a client may see.
+    pub fn message(&self) -> String {
+        match self {
+            Self::Unauthenticated => "Sign in to continue.".to_owned(),
+            Self::Forbidden => "You are not allowed to do this.".to_owned(),
+            Self::NotFound => "Not found.".to_owned(),
+            Self::BadUserInput { message, .. } => message.clone(),
+            Self::Conflict(message) => message.clone(),
+            Self::RateLimited => "Too many attempts. Try again later.".to_owned(),
+            Self::Internal(_) => "Internal error.".to_owned(),
+        }
+    }
+
+    /// The HTTP status for plain HTTP endpoints.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::Unauthenticated => StatusCode::UNAUTHORIZED,
+            Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::BadUserInput { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// A bad-input error tied to one input field.
+    pub fn bad_input(field: &str, message: impl Into<String>) -> Self {
+        Self::BadUserInput {
+            message: message.into(),
+            field: Some(field.to_owned()),
+        }
+    }
+
+    /// An internal error from any cause.
+    pub fn internal(cause: impl Into<anyhow::Error>) -> Self {
+        Self::Internal(cause.into())
+    }
+
+    /// Logs the cause of an internal error; the one place where that happens.
+    fn log(&self) {
+        if let Self::Internal(cause) = self {
+            tracing::error!(error = format!("{cause:#}"), "internal error");
+        }
+    }
+}
+
+impl From<sea_orm::DbErr> for AppError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        Self::Internal(err.into())
+    }
+}
+
+impl From<sea_orm::TransactionError<AppError>> for AppError {
+    fn from(err: sea_orm::TransactionError<AppError>) -> Self {
+        match err {
+            sea_orm::TransactionError::Connection(db) => db.into(),
+            sea_orm::TransactionError::Transaction(app) => app,
+        }
+    }
+}
+
+impl From<AppError> for async_graphql::Error {
+    fn from(err: AppError) -> Self {
+        err.log();
+        let code = err.code();
+        let field = match &err {
+            AppError::BadUserInput { field, .. } => field.clone(),
+            _ => None,
+        };
+        async_graphql::Error::new(err.message()).extend_with(|_, ext| {
+            ext.set("code", code);
+            if let Some(field) = field {
+                ext.set("field", field);
+            }
+        })
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        self.log();
+        let body = Json(json!({ "error": { "code": self.code(), "message": self.message() } }));
+        (self.status(), body).into_response()
+    }
+}

@@ -1,0 +1,72 @@
+//! The GraphQL endpoint over HTTP: one JSON request per POST (no batching, no GET queries, no
+//! `text/plain` bodies, which would let other sites send cookie-authenticated requests), and
+//! GraphiQL on GET in development.
+
+use async_graphql::http::GraphiQLSource;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use serde_json::json;
+
+use crate::graphql::RequestViewer;
+use crate::state::AppState;
+
+/// Largest GraphQL document accepted (SECURITY.md: 8 KiB).
+const QUERY_LIMIT: usize = 8 * 1024;
+
+/// `POST /graphql`.
+pub async fn execute(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    if !is_json(&headers) {
+        return plain_error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "BAD_USER_INPUT",
+            "Send the request as Content-Type: application/json.",
+        );
+    }
+    // Malformed JSON gets a generic answer: serde's messages would echo the body back.
+    let Ok(request) = serde_json::from_slice::<async_graphql::Request>(&body) else {
+        return plain_error(
+            StatusCode::BAD_REQUEST,
+            "BAD_USER_INPUT",
+            "The body is not a single GraphQL request in JSON.",
+        );
+    };
+    if request.query.len() > QUERY_LIMIT {
+        return plain_error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "BAD_USER_INPUT",
+            "The query document is too large.",
+        );
+    }
+    let request = request.data(RequestViewer::default());
+    let response = state.schema.execute(request).await;
+    let status = StatusCode::OK;
+    (status, axum::Json(response)).into_response()
+}
+
+/// `GET /graphql`: the GraphiQL IDE in development, nothing in production.
+pub async fn graphiql(State(state): State<AppState>) -> Response {
+    if state.config.is_production() {
+        return plain_error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "BAD_USER_INPUT",
+            "Send GraphQL requests with POST.",
+        );
+    }
+    Html(GraphiQLSource::build().endpoint("/graphql").finish()).into_response()
+}
+
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"))
+}
+
+/// An error in the GraphQL response shape, for requests that never reached the executor.
+fn plain_error(status: StatusCode, code: &str, message: &str) -> Response {
+    let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
+    (status, axum::Json(body)).into_response()
+}

@@ -1,0 +1,19 @@
+//! Dnevnik's server: configuration, database, sign-in, policy, services, the GraphQL API and
+//! the HTTP router. The binary in `main.rs` is a thin command-line front to this library, and
+//! the end-to-end tests drive the same `Application`.
+
+pub mod app;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod grading;
+pub mod graphql;
+pub mod http;
+pub mod seed;
+pub mod state;
+pub mod telemetry;
+
+pub use app::Application;
+pub use config::Config;

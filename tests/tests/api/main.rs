@@ -1,0 +1,10 @@
+//! End-to-end tests: each starts the real server on an ephemeral port over a fresh database
+//! (SQLite, or PostgreSQL with `DNEVNIK_TEST_DATABASE_URL`). One test binary, so the suite links
+//! once.
+
+mod constraints;
+mod demo;
+mod graphql_http;
+mod health;
+mod migrations;
+mod schema;
