@@ -11,7 +11,10 @@ use crate::config::{Config, LogFormat};
 /// tests that build several applications in one process can call it freely.
 pub fn init(config: &Config) {
     let filter = EnvFilter::try_new(&config.log).unwrap_or_else(|_| EnvFilter::new("info"));
+    // Logs go to standard error, leaving standard output to what commands print.
     let builder = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_env_filter(filter)
         .with_span_events(FmtSpan::NONE)
         .with_target(true);
