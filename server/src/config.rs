@@ -83,6 +83,14 @@ pub struct SyntheticArgs {
     /// Seed of the random generator; the same seed gives the same data.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Schools inserted at the same time, each in its own transaction.
+    #[arg(long, default_value_t = 2)]
+    pub workers: usize,
+    /// PostgreSQL only, superuser only: skip foreign-key triggers while loading (the
+    /// generator's rows are consistent by construction; the test suite checks that with the
+    /// constraints on). Several times faster for benchmark-sized loads.
+    #[arg(long)]
+    pub fast_load: bool,
 }
 
 /// Where the server runs.

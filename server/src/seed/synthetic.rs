@@ -1,12 +1,18 @@
 //! `dnevnik seed synthetic`: many schools of the demo's shape, for measuring performance.
-//! Deterministic for a seed, inserted set-based, one transaction per school, with a progress
-//! bar on standard error.
+//! Deterministic for a seed, inserted set-based, one transaction per school. Schools are
+//! generated one after another (ids are handed out in order) and inserted by a few workers at
+//! once, with a progress bar on standard error.
 
+use std::sync::Arc;
 use std::time::Instant;
 
+use anyhow::{Context as _, bail};
 use dnevnik_entities as e;
 use indicatif::{ProgressBar, ProgressStyle};
-use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait, TransactionTrait};
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, PaginatorTrait, TransactionTrait,
+};
+use tokio::sync::{Mutex, mpsc};
 
 use super::calendar::{AcademicCalendar, minus_days, monday_of, plus_days};
 use super::demo;
@@ -42,22 +48,10 @@ pub async fn seed(
     today: chrono::NaiveDate,
 ) -> anyhow::Result<()> {
     let started = Instant::now();
+    let fast_load = args.fast_load && fast_load_allowed(db).await?;
     let calendar = AcademicCalendar::around(today);
     let mut ids = Ids::load(db).await?;
-    let mut shared = Shared::default();
-
-    // The national catalogues exist once per database.
-    if e::refusal_reason::Entity::find().count(db).await? == 0 {
-        let mut rows = Rows::default();
-        shared = demo::catalogues(&calendar, &mut ids, &mut rows);
-        let txn = db.begin().await?;
-        rows.insert(&txn).await?;
-        txn.commit().await?;
-    } else {
-        for reason in e::refusal_reason::Entity::find().all(db).await? {
-            shared.refusal_reasons.insert(reason.code, reason.id);
-        }
-    }
+    let shared = catalogues(db, &calendar, &mut ids).await?;
     let existing_schools = e::school::Entity::find().count(db).await?;
 
     let (classes, size) = class_layout(args.students_per_school);
@@ -71,8 +65,41 @@ pub async fn seed(
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> "),
     );
+
+    // Generation feeds a short queue; the workers drain it, one school per transaction.
+    let workers = args.workers.max(1);
+    let (queue, receiver) = mpsc::channel::<Rows>(workers);
+    let receiver = Arc::new(Mutex::new(receiver));
+    let inserted = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let mut handles = Vec::new();
+    for _ in 0..workers {
+        let db = db.clone();
+        let receiver = Arc::clone(&receiver);
+        let progress = progress.clone();
+        let inserted = Arc::clone(&inserted);
+        handles.push(tokio::spawn(async move {
+            loop {
+                let next = receiver.lock().await.recv().await;
+                let Some(mut rows) = next else {
+                    return Ok::<(), anyhow::Error>(());
+                };
+                let count = rows.len();
+                let txn = db.begin().await?;
+                if fast_load {
+                    txn.execute_unprepared("SET LOCAL session_replication_role = replica")
+                        .await?;
+                }
+                rows.insert(&txn).await?;
+                txn.commit().await?;
+                let total = inserted.fetch_add(count, std::sync::atomic::Ordering::Relaxed) + count;
+                let rate = total as f64 / started.elapsed().as_secs_f64().max(0.001);
+                progress.set_message(format!("{total} rows, {rate:.0} rows/s"));
+                progress.inc(1);
+            }
+        }));
+    }
+
     let mut totals: Vec<(&'static str, usize)> = Vec::new();
-    let mut inserted = 0usize;
     for n in 0..args.schools {
         let number = u32::try_from(existing_schools).unwrap_or(0) + n + 1;
         let plan = SchoolPlan {
@@ -103,22 +130,26 @@ pub async fn seed(
         for ((_, total), (_, count)) in totals.iter_mut().zip(&counts) {
             *total += count;
         }
-        inserted += rows.len();
-        let txn = db.begin().await?;
-        rows.insert(&txn).await?;
-        txn.commit().await?;
-        let rate = inserted as f64 / started.elapsed().as_secs_f64().max(0.001);
-        progress.set_message(format!("{inserted} rows, {rate:.0} rows/s"));
-        progress.inc(1);
+        if queue.send(rows).await.is_err() {
+            break;
+        }
+    }
+    drop(queue);
+    for handle in handles {
+        handle.await.context("an insert worker stopped")??;
     }
     sync_sequences(db).await?;
     progress.finish();
+
+    let inserted = inserted.load(std::sync::atomic::Ordering::Relaxed);
     println!(
-        "Seeded {} schools × {} students × {} weeks (seed {}) in {:.1} s: {} rows.",
+        "Seeded {} schools × {} students × {} weeks (seed {}, {} workers{}) in {:.1} s: {} rows.",
         args.schools,
         classes.len() as u32 * size,
         args.weeks,
         args.seed,
+        workers,
+        if fast_load { ", fast load" } else { "" },
         started.elapsed().as_secs_f64(),
         inserted
     );
@@ -126,6 +157,49 @@ pub async fn seed(
         println!("  {table:<30} {count:>12}");
     }
     Ok(())
+}
+
+/// The national catalogues, created once per database.
+async fn catalogues(
+    db: &DatabaseConnection,
+    calendar: &AcademicCalendar,
+    ids: &mut Ids,
+) -> anyhow::Result<Shared> {
+    if e::refusal_reason::Entity::find().count(db).await? == 0 {
+        let mut rows = Rows::default();
+        let shared = demo::catalogues(calendar, ids, &mut rows);
+        let txn = db.begin().await?;
+        rows.insert(&txn).await?;
+        txn.commit().await?;
+        return Ok(shared);
+    }
+    let mut shared = Shared::default();
+    for reason in e::refusal_reason::Entity::find().all(db).await? {
+        shared.refusal_reasons.insert(reason.code, reason.id);
+    }
+    Ok(shared)
+}
+
+/// Fast load turns foreign-key triggers off for the loading transactions, which PostgreSQL
+/// only allows a superuser.
+async fn fast_load_allowed(db: &DatabaseConnection) -> anyhow::Result<bool> {
+    if db.get_database_backend() != DbBackend::Postgres {
+        bail!("--fast-load works on PostgreSQL only");
+    }
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT current_setting('is_superuser') AS superuser",
+        ))
+        .await?;
+    let superuser: String = match row {
+        Some(row) => row.try_get("", "superuser")?,
+        None => String::new(),
+    };
+    if superuser != "on" {
+        bail!("--fast-load needs a superuser connection (it sets session_replication_role)");
+    }
+    Ok(true)
 }
 
 #[cfg(test)]

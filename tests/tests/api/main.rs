@@ -8,3 +8,4 @@ mod graphql_http;
 mod health;
 mod migrations;
 mod schema;
+mod synthetic;
