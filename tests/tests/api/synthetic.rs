@@ -1,6 +1,5 @@
 //! `dnevnik seed synthetic`: the demo's shapes at any scale, the same for the same seed.
 
-use chrono::Datelike;
 use dnevnik_server::config::SyntheticArgs;
 use dnevnik_tests::TestDatabase;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
