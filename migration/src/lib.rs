@@ -11,6 +11,7 @@ mod m20261128_000003_create_diary;
 mod m20261128_000004_create_communication;
 mod m20261128_000005_create_access;
 mod m20261128_000006_create_integration_and_audit;
+mod m20261128_000007_create_rate_limits;
 
 /// Every migration, oldest first.
 #[derive(Debug)]
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000004_create_communication::Migration),
             Box::new(m20261128_000005_create_access::Migration),
             Box::new(m20261128_000006_create_integration_and_audit::Migration),
+            Box::new(m20261128_000007_create_rate_limits::Migration),
         ]
     }
 }

@@ -47,8 +47,14 @@ impl Application {
             .await
             .with_context(|| format!("cannot listen on {}", config.listen))?;
         let address = listener.local_addr()?;
+        let mut config = config;
+        // With port 0 (tests), links and origin checks must name the port actually bound.
+        if config.public_url.is_none() {
+            config.public_url = Some(format!("http://{address}"));
+        }
         let schema = graphql::build_schema(&config);
         let state = AppState(Arc::new(App {
+            config_arc: Arc::new(config.clone()),
             config,
             db,
             schema,

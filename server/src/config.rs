@@ -14,7 +14,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// With no arguments it starts the server in development mode on an SQLite file in the
 /// working directory, seeding a demo school on first start.
 #[derive(Debug, Parser)]
-#[command(name = "dnevnik", version, about, long_about = None)]
+#[command(name = "dnevnik", version)]
 pub struct Cli {
     #[command(flatten)]
     pub config: Config,
@@ -209,6 +209,54 @@ pub struct Config {
     )]
     pub request_timeout_secs: u64,
 
+    /// Deepest GraphQL selection accepted.
+    #[arg(
+        long,
+        env = "DNEVNIK_GRAPHQL_MAX_DEPTH",
+        default_value_t = 10,
+        global = true
+    )]
+    pub graphql_max_depth: usize,
+
+    /// Largest GraphQL query complexity accepted (list fields count `first` × their selection).
+    #[arg(
+        long,
+        env = "DNEVNIK_GRAPHQL_MAX_COMPLEXITY",
+        default_value_t = 1000,
+        global = true
+    )]
+    pub graphql_max_complexity: usize,
+
+    /// Most aliases in one GraphQL document.
+    #[arg(
+        long,
+        env = "DNEVNIK_GRAPHQL_MAX_ALIASES",
+        default_value_t = 15,
+        global = true
+    )]
+    pub graphql_max_aliases: usize,
+
+    /// Most root fields in one GraphQL operation.
+    #[arg(
+        long,
+        env = "DNEVNIK_GRAPHQL_MAX_ROOT_FIELDS",
+        default_value_t = 20,
+        global = true
+    )]
+    pub graphql_max_root_fields: usize,
+
+    /// Answer GraphQL introspection queries. Default: on in development, off in production.
+    #[arg(long, env = "DNEVNIK_GRAPHQL_INTROSPECTION", action = clap::ArgAction::Set, global = true)]
+    pub graphql_introspection: Option<bool>,
+
+    /// A session ends after this many minutes without a request.
+    #[arg(long, env = "DNEVNIK_SESSION_IDLE_MINUTES", default_value_t = 7 * 24 * 60, global = true)]
+    pub session_idle_minutes: u64,
+
+    /// A session ends this many hours after sign-in, however active.
+    #[arg(long, env = "DNEVNIK_SESSION_LIFETIME_HOURS", default_value_t = 30 * 24, global = true)]
+    pub session_lifetime_hours: u64,
+
     /// On SIGTERM/SIGINT, how long in-flight requests may take to finish, in seconds.
     #[arg(
         long,
@@ -242,6 +290,13 @@ impl Config {
             db_max_connections: 10,
             db_statement_timeout_ms: 10_000,
             request_timeout_secs: 10,
+            graphql_max_depth: 10,
+            graphql_max_complexity: 1000,
+            graphql_max_aliases: 15,
+            graphql_max_root_fields: 20,
+            graphql_introspection: None,
+            session_idle_minutes: 7 * 24 * 60,
+            session_lifetime_hours: 30 * 24,
             shutdown_grace_secs: 10,
         }
     }
@@ -282,6 +337,11 @@ impl Config {
         {
             return Err(ConfigError(
                 "DNEVNIK_PUBLIC_URL must start with http:// or https://".to_owned(),
+            ));
+        }
+        if self.session_idle_minutes == 0 || self.session_lifetime_hours == 0 {
+            return Err(ConfigError(
+                "session idle time and lifetime must be positive".to_owned(),
             ));
         }
         if self.db_max_connections == 0 {
@@ -327,6 +387,28 @@ impl Config {
         Duration::from_secs(self.request_timeout_secs)
     }
 
+    /// Whether GraphQL introspection is answered.
+    pub fn graphql_introspection(&self) -> bool {
+        self.graphql_introspection.unwrap_or(!self.is_production())
+    }
+
+    /// How long sessions live.
+    pub fn session_policy(&self) -> crate::auth::session::SessionPolicy {
+        crate::auth::session::SessionPolicy {
+            idle: chrono::Duration::minutes(
+                i64::try_from(self.session_idle_minutes).unwrap_or(i64::MAX / 120),
+            ),
+            lifetime: chrono::Duration::hours(
+                i64::try_from(self.session_lifetime_hours).unwrap_or(i64::MAX / 7200),
+            ),
+        }
+    }
+
+    /// Whether cookies must carry `Secure` (everywhere but development).
+    pub fn secure_cookies(&self) -> bool {
+        self.is_production()
+    }
+
     /// The graceful-shutdown bound.
     pub fn shutdown_grace(&self) -> Duration {
         Duration::from_secs(self.shutdown_grace_secs)
@@ -359,6 +441,13 @@ impl fmt::Debug for Config {
             .field("db_max_connections", &self.db_max_connections)
             .field("db_statement_timeout_ms", &self.db_statement_timeout_ms)
             .field("request_timeout_secs", &self.request_timeout_secs)
+            .field("graphql_max_depth", &self.graphql_max_depth)
+            .field("graphql_max_complexity", &self.graphql_max_complexity)
+            .field("graphql_max_aliases", &self.graphql_max_aliases)
+            .field("graphql_max_root_fields", &self.graphql_max_root_fields)
+            .field("graphql_introspection", &self.graphql_introspection)
+            .field("session_idle_minutes", &self.session_idle_minutes)
+            .field("session_lifetime_hours", &self.session_lifetime_hours)
             .field("shutdown_grace_secs", &self.shutdown_grace_secs)
             .finish()
     }

@@ -12,8 +12,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-/// What went wrong, in the terms a client can act on.
-#[derive(Debug)]
+/// What went wrong, in the terms a client can act on. Cloneable, because async-graphql may
+/// report one error at several places.
+#[derive(Clone, Debug)]
 pub enum AppError {
     /// The request needs a signed-in account.
     Unauthenticated,
@@ -33,7 +34,7 @@ pub enum AppError {
     /// Too many attempts; try again later.
     RateLimited,
     /// A fault on our side. The cause is logged, never shown.
-    Internal(anyhow::Error),
+    Internal(std::sync::Arc<anyhow::Error>),
 }
 
 /// Shorthand for results carrying an [`AppError`].
@@ -89,7 +90,7 @@ impl AppError {
 
     /// An internal error from any cause.
     pub fn internal(cause: impl Into<anyhow::Error>) -> Self {
-        Self::Internal(cause.into())
+        Self::Internal(std::sync::Arc::new(cause.into()))
     }
 
     /// Logs the cause of an internal error; the one place where that happens.
@@ -102,7 +103,7 @@ impl AppError {
 
 impl From<sea_orm::DbErr> for AppError {
     fn from(err: sea_orm::DbErr) -> Self {
-        Self::Internal(err.into())
+        Self::internal(err)
     }
 }
 

@@ -11,7 +11,9 @@ pub mod error;
 pub mod grading;
 pub mod graphql;
 pub mod http;
+pub mod policy;
 pub mod seed;
+pub mod service;
 pub mod state;
 pub mod telemetry;
 

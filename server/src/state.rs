@@ -15,6 +15,8 @@ use crate::graphql::DnevnikSchema;
 pub struct App {
     /// The validated configuration.
     pub config: Config,
+    /// The same configuration, shareable with per-request contexts.
+    pub config_arc: Arc<Config>,
     /// The database pool.
     pub db: DatabaseConnection,
     /// The GraphQL schema, built once.

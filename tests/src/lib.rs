@@ -5,6 +5,7 @@
 
 pub mod builders;
 pub mod database;
+pub mod world;
 
 use std::net::SocketAddr;
 
@@ -27,6 +28,28 @@ pub struct TestApp {
     pub database: TestDatabase,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+}
+
+/// Counts SQL statements run through a connection.
+#[derive(Clone, Debug, Default)]
+pub struct StatementCounter(std::sync::Arc<std::sync::atomic::AtomicUsize>);
+
+impl StatementCounter {
+    fn add(&self) {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Statements so far.
+    pub fn get(&self) -> usize {
+        self.0.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Statements run by a future.
+    pub async fn during<T>(&self, future: impl std::future::Future<Output = T>) -> (T, usize) {
+        let before = self.get();
+        let value = future.await;
+        (value, self.get() - before)
+    }
 }
 
 /// What a GraphQL request answered.
@@ -97,9 +120,37 @@ impl TestApp {
         Self::spawn_with(|config| config.demo = true).await
     }
 
+    /// An application whose database connection counts the SQL statements it runs.
+    pub async fn spawn_counting(demo: bool) -> (Self, StatementCounter) {
+        let database = TestDatabase::create().await;
+        let mut config = test_config(&database.url);
+        config.demo = demo;
+        let mut db = match dnevnik_server::db::connect(&config).await {
+            Ok(db) => db,
+            Err(err) => panic!("cannot connect: {err}"),
+        };
+        let counter = StatementCounter::default();
+        let sink = counter.clone();
+        db.set_metric_callback(move |_| sink.add());
+        let app = Self::start_with(database, config, Some(db)).await;
+        (app, counter)
+    }
+
     async fn start(database: TestDatabase, config: Config) -> Self {
+        Self::start_with(database, config, None).await
+    }
+
+    async fn start_with(
+        database: TestDatabase,
+        config: Config,
+        db: Option<DatabaseConnection>,
+    ) -> Self {
         dnevnik_server::telemetry::init(&config);
-        let app = match Application::build(config).await {
+        let built = match db {
+            Some(db) => Application::build_with_db(config, db).await,
+            None => Application::build(config).await,
+        };
+        let app = match built {
             Ok(app) => app,
             Err(err) => panic!("the application did not build: {err:#}"),
         };
@@ -140,14 +191,63 @@ impl TestApp {
         }
     }
 
-    /// A GraphQL request with variables.
+    /// A GraphQL request with variables, anonymous unless the client holds a cookie.
     pub async fn graphql(&self, query: &str, variables: Value) -> GraphqlResponse {
+        self.graphql_with(None, query, variables).await
+    }
+
+    /// A GraphQL request with a bearer token.
+    pub async fn graphql_as(&self, token: &str, query: &str, variables: Value) -> GraphqlResponse {
+        self.graphql_with(Some(token), query, variables).await
+    }
+
+    /// Signs in with a login and password through the GraphQL `login` mutation.
+    pub async fn sign_in(&self, login: &str, password: &str) -> String {
         let response = self
+            .graphql(
+                "mutation($login: String!, $password: String!) { \
+                 login(input: {login: $login, password: $password}) { token } }",
+                json!({ "login": login, "password": password }),
+            )
+            .await;
+        match response.body["data"]["login"]["token"].as_str() {
+            Some(token) => token.to_owned(),
+            None => panic!("sign-in as {login} failed: {}", response.body),
+        }
+    }
+
+    /// A session for an account, as a sign-in through an identity provider would start one.
+    /// For accounts without a password (parents of the identity provider).
+    pub async fn session_for(&self, account_id: i64) -> String {
+        let policy = dnevnik_server::Config::development().session_policy();
+        match dnevnik_server::auth::session::start(
+            &self.db,
+            account_id,
+            dnevnik_entities::enums::SessionKind::Api,
+            Some("tests"),
+            policy,
+        )
+        .await
+        {
+            Ok((token, _)) => token,
+            Err(err) => panic!("no session for account {account_id}: {err:?}"),
+        }
+    }
+
+    async fn graphql_with(
+        &self,
+        token: Option<&str>,
+        query: &str,
+        variables: Value,
+    ) -> GraphqlResponse {
+        let mut request = self
             .client
             .post(self.url("/graphql"))
-            .json(&json!({ "query": query, "variables": variables }))
-            .send()
-            .await;
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await;
         let response = match response {
             Ok(response) => response,
             Err(err) => panic!("POST /graphql failed: {err}"),

@@ -1,22 +1,62 @@
 //! The GraphQL schema: its roots, object types and limits. Resolvers stay thin: they ask
-//! `policy/` and call `service/`; they never touch role logic or SQL themselves.
+//! `policy/` and call `service/`; they never hold role logic or SQL themselves.
 
-use async_graphql::{Context, EmptyMutation, EmptySubscription, ID, Object, Schema, SimpleObject};
+pub mod communication;
+pub mod context;
+pub mod diary;
+pub mod ids;
+pub mod limits;
+pub mod loaders;
+pub mod memo;
+pub mod mutation;
+pub mod scalars;
+pub mod school;
+pub mod student;
+pub mod viewer;
 
+use async_graphql::{Context, EmptySubscription, ID, Interface, Object, Schema};
+use chrono::{Duration, NaiveTime};
+use dnevnik_entities as e;
+use sea_orm::EntityTrait;
+
+use self::communication::{
+    Account, Conversation, ConversationFolder, Event, ForumThread, NewsItem, TimeConnection,
+    connection, decode_time_cursor,
+};
+use self::context::ContextExt;
+use self::diary::{Homework, Lesson, Mark};
+use self::ids::Kind;
+use self::mutation::MutationRoot;
+use self::scalars::Date;
+use self::school::{AcademicYear, ClassUnit, School, StaffMember, StudyPeriod, Subject};
+use self::student::{Student, page_size};
 use crate::config::Config;
+use crate::error::{AppError, AppResult};
+use crate::policy::{StudentRef, require_student};
+use crate::seed::school::moscow;
+use crate::service::communication as comms;
+use crate::service::diary::MarkView;
+
+pub use self::context::RequestContext;
+pub use self::limits::DocumentLimits;
 
 /// The schema type served at `/graphql`.
-pub type DnevnikSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
+pub type DnevnikSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
-/// Builds the schema with the limits that are on by default (see SECURITY.md).
+/// Builds the schema with the limits that are on by default (SECURITY.md).
 pub fn build_schema(config: &Config) -> DnevnikSchema {
-    let mut builder = Schema::build(QueryRoot, EmptyMutation, EmptySubscription)
-        .limit_depth(10)
-        .limit_complexity(1000)
+    let mut builder = Schema::build(QueryRoot, MutationRoot, EmptySubscription)
+        .limit_depth(config.graphql_max_depth)
+        .limit_complexity(config.graphql_max_complexity)
         .limit_recursive_depth(32)
         .limit_directives(5)
-        .disable_suggestions();
-    if config.is_production() {
+        .disable_suggestions()
+        .extension(DocumentLimits {
+            max_aliases: config.graphql_max_aliases,
+            max_root_fields: config.graphql_max_root_fields,
+            max_sensitive_mutations: 1,
+        });
+    if !config.graphql_introspection() {
         builder = builder.disable_introspection();
     }
     builder.finish()
@@ -27,20 +67,40 @@ pub fn sdl() -> String {
     build_schema(&Config::development()).sdl()
 }
 
-/// Who is calling, as established by the HTTP layer for one request.
-#[derive(Clone, Debug, Default)]
-pub struct RequestViewer {
-    /// The signed-in account, if any.
-    pub account: Option<ViewerAccount>,
-}
-
-/// The signed-in account of a request.
-#[derive(Clone, Debug)]
-pub struct ViewerAccount {
-    /// Database id of the account.
-    pub id: i64,
-    /// The name shown in the interface.
-    pub display_name: String,
+/// An object that can be fetched again by its global id (Relay).
+#[derive(Interface)]
+#[graphql(field(name = "id", ty = "ID", desc = "Opaque global id."))]
+pub enum Node {
+    /// An account.
+    Account(Account),
+    /// A school.
+    School(School),
+    /// An academic year.
+    AcademicYear(AcademicYear),
+    /// A study period.
+    StudyPeriod(StudyPeriod),
+    /// A class.
+    ClassUnit(ClassUnit),
+    /// A subject.
+    Subject(Subject),
+    /// A staff member.
+    StaffMember(StaffMember),
+    /// A student.
+    Student(Student),
+    /// A lesson.
+    Lesson(Lesson),
+    /// A mark.
+    Mark(Mark),
+    /// Homework.
+    Homework(Homework),
+    /// A news item.
+    NewsItem(NewsItem),
+    /// An event.
+    Event(Event),
+    /// A forum thread.
+    ForumThread(ForumThread),
+    /// A conversation.
+    Conversation(Conversation),
 }
 
 /// The root of every read.
@@ -49,29 +109,324 @@ pub struct QueryRoot;
 #[Object(name = "Query")]
 impl QueryRoot {
     /// The signed-in viewer, or `null` for an anonymous request.
-    async fn viewer(&self, ctx: &Context<'_>) -> Option<Viewer> {
-        let viewer = ctx.data_opt::<RequestViewer>()?;
-        viewer.account.as_ref().map(|account| Viewer {
-            account: Account {
-                id: ID(format!("Account:{}", account.id)),
-                display_name: account.display_name.clone(),
+    async fn viewer(&self, ctx: &Context<'_>) -> AppResult<Option<viewer::Viewer>> {
+        Ok(ctx.request()?.viewer.as_ref().map(|_| viewer::Viewer))
+    }
+
+    /// Any object by its global id, if the viewer may see it (otherwise `NOT_FOUND`).
+    async fn node(&self, ctx: &Context<'_>, id: ID) -> AppResult<Node> {
+        let (kind, id) = ids::decode_any(&id)?;
+        node(ctx, kind, id).await
+    }
+
+    /// A student the viewer may see: their child, themselves, a student they teach or
+    /// administer. Anyone else is `NOT_FOUND`.
+    async fn student(&self, ctx: &Context<'_>, id: ID) -> AppResult<Student> {
+        let id = ids::decode(&id, Kind::Student)?;
+        match node(ctx, Kind::Student, id).await? {
+            Node::Student(student) => Ok(student),
+            _ => Err(AppError::NotFound),
+        }
+    }
+
+    /// A class the viewer belongs to (teaches, leads, administers, or has a child in).
+    async fn class_unit(&self, ctx: &Context<'_>, id: ID) -> AppResult<ClassUnit> {
+        let id = ids::decode(&id, Kind::ClassUnit)?;
+        match node(ctx, Kind::ClassUnit, id).await? {
+            Node::ClassUnit(class) => Ok(class),
+            _ => Err(AppError::NotFound),
+        }
+    }
+
+    /// A school the viewer belongs to.
+    async fn school(&self, ctx: &Context<'_>, id: ID) -> AppResult<School> {
+        let id = ids::decode(&id, Kind::School)?;
+        match node(ctx, Kind::School, id).await? {
+            Node::School(school) => Ok(school),
+            _ => Err(AppError::NotFound),
+        }
+    }
+
+    /// The news feed: city news, the viewer's schools' and classes' news, newest first.
+    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
+    async fn news(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, at most 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the last item seen.")] after: Option<String>,
+    ) -> AppResult<TimeConnection<NewsItem>> {
+        let viewer = ctx.viewer()?;
+        let limit = page_size(first)?;
+        let after = decode_time_cursor(after)?;
+        let (rows, has_next) = comms::news(ctx.db()?, viewer, after, limit).await?;
+        Ok(connection(
+            rows,
+            after.is_some(),
+            has_next,
+            |n| (n.published_at, n.id),
+            NewsItem,
+        ))
+    }
+
+    /// Events and parent meetings of the viewer's schools and classes from `from` to `to`
+    /// (days, school time; at most 366 days).
+    async fn events(&self, ctx: &Context<'_>, from: Date, to: Date) -> AppResult<Vec<Event>> {
+        let viewer = ctx.viewer()?;
+        if to.0 < from.0 || (to.0 - from.0).num_days() > 366 {
+            return Err(AppError::bad_input(
+                "to",
+                "Ask for at most a year of events.",
+            ));
+        }
+        let start = moscow(from.0, NaiveTime::MIN);
+        let end = moscow(to.0, NaiveTime::MIN) + Duration::days(1);
+        let rows = comms::events(ctx.db()?, viewer, start, end).await?;
+        Ok(rows.into_iter().map(Event).collect())
+    }
+
+    /// Forum threads the viewer may read, latest activity first; optionally of one class.
+    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
+    async fn forum_threads(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, at most 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the last thread seen.")] after: Option<String>,
+        #[graphql(desc = "Only this class's threads.")] class_unit_id: Option<ID>,
+    ) -> AppResult<TimeConnection<ForumThread>> {
+        let viewer = ctx.viewer()?;
+        let limit = page_size(first)?;
+        let after = decode_time_cursor(after)?;
+        let class = ids::decode_opt(class_unit_id.as_ref(), Kind::ClassUnit)?;
+        let (rows, has_next) = comms::forum_threads(ctx.db()?, viewer, class, after, limit).await?;
+        Ok(connection(
+            rows,
+            after.is_some(),
+            has_next,
+            |t| (t.last_post_at, t.id),
+            ForumThread,
+        ))
+    }
+
+    /// A forum thread the viewer may read.
+    async fn forum_thread(&self, ctx: &Context<'_>, id: ID) -> AppResult<ForumThread> {
+        let id = ids::decode(&id, Kind::ForumThread)?;
+        match node(ctx, Kind::ForumThread, id).await? {
+            Node::ForumThread(thread) => Ok(thread),
+            _ => Err(AppError::NotFound),
+        }
+    }
+
+    /// The viewer's conversations, latest activity first.
+    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
+    async fn conversations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, at most 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the last conversation seen.")] after: Option<String>,
+        #[graphql(
+            desc = "Inbox, sent, or all (default).",
+            default_with = "ConversationFolder::All"
+        )]
+        folder: ConversationFolder,
+    ) -> AppResult<TimeConnection<Conversation>> {
+        let viewer = ctx.viewer()?;
+        let db = ctx.db()?;
+        let limit = page_size(first)?;
+        let after = decode_time_cursor(after)?;
+        let (rows, has_next) =
+            comms::conversations(db, viewer, folder.into(), after, limit).await?;
+        let unread = comms::unread_counts(db, viewer).await?;
+        Ok(connection(
+            rows,
+            after.is_some(),
+            has_next,
+            |c| (c.last_message_at, c.id),
+            |model| Conversation {
+                unread: unread.get(&model.id).copied().unwrap_or(0),
+                model,
             },
-        })
+        ))
     }
 }
 
-/// The signed-in user and what they may see.
-#[derive(SimpleObject)]
-pub struct Viewer {
-    /// The viewer's own account.
-    pub account: Account,
+/// Fetches any object by kind and id, if the viewer may see it.
+async fn node(ctx: &Context<'_>, kind: Kind, id: i64) -> AppResult<Node> {
+    let viewer = ctx.viewer()?;
+    let db = ctx.db()?;
+    let not_found = || AppError::NotFound;
+    Ok(match kind {
+        Kind::Account if id == viewer.account_id => Node::Account(Account(
+            load::<e::account::Entity>(ctx, id)
+                .await?
+                .ok_or_else(not_found)?,
+        )),
+        Kind::School => {
+            let school = load::<e::school::Entity>(ctx, id)
+                .await?
+                .ok_or_else(not_found)?;
+            if !viewer.member_of_school(school.id) {
+                return Err(not_found());
+            }
+            Node::School(School(school))
+        }
+        Kind::AcademicYear => {
+            let year = load::<e::academic_year::Entity>(ctx, id)
+                .await?
+                .ok_or_else(not_found)?;
+            if !viewer.member_of_school(year.school_id) {
+                return Err(not_found());
+            }
+            Node::AcademicYear(AcademicYear(year))
+        }
+        Kind::StudyPeriod => {
+            let period = load::<e::study_period::Entity>(ctx, id)
+                .await?
+                .ok_or_else(not_found)?;
+            if !viewer.member_of_school(period.school_id) {
+                return Err(not_found());
+            }
+            Node::StudyPeriod(StudyPeriod(period))
+        }
+        Kind::ClassUnit => {
+            let class = load::<e::class_unit::Entity>(ctx, id)
+                .await?
+                .ok_or_else(not_found)?;
+            if !viewer.member_of_class(class.id, class.school_id) {
+                return Err(not_found());
+            }
+            Node::ClassUnit(ClassUnit(class))
+        }
+        Kind::Subject => {
+            let subject = load::<e::subject::Entity>(ctx, id)
+                .await?
+                .ok_or_else(not_found)?;
+            if !viewer.member_of_school(subject.school_id) {
+                return Err(not_found());
+            }
+            Node::Subject(Subject(subject))
+        }
+        Kind::StaffMember => {
+            let staff = load::<e::staff_member::Entity>(ctx, id)
+                .await?
+                .ok_or_else(not_found)?;
+            if !viewer.member_of_school(staff.school_id) {
+                return Err(not_found());
+            }
+            Node::StaffMember(StaffMember(staff))
+        }
+        Kind::Student => {
+            let student = load::<e::student::Entity>(ctx, id)
+                .await?
+                .ok_or_else(not_found)?;
+            let access = require_student(viewer, StudentRef::from(&student))?;
+            Node::Student(Student::single(student, access))
+        }
+        Kind::Lesson => {
+            let lesson = load::<e::lesson::Entity>(ctx, id)
+                .await?
+                .ok_or_else(not_found)?;
+            if !viewer.member_of_class(lesson.class_unit_id, lesson.school_id) {
+                return Err(not_found());
+            }
+            Node::Lesson(Lesson(lesson))
+        }
+        Kind::Mark => {
+            let mark = e::mark::Entity::find_by_id(id)
+                .one(db)
+                .await?
+                .filter(|m| m.deleted_at.is_none())
+                .ok_or_else(not_found)?;
+            let student = load::<e::student::Entity>(ctx, mark.student_id)
+                .await?
+                .ok_or_else(not_found)?;
+            let access = require_student(viewer, StudentRef::from(&student))?;
+            if !access.covers_subject(mark.subject_id) {
+                return Err(not_found());
+            }
+            let control_form = match mark.control_form_id {
+                Some(form) => load::<e::control_form::Entity>(ctx, form).await?,
+                None => None,
+            };
+            Node::Mark(Mark(MarkView { mark, control_form }))
+        }
+        Kind::Homework => {
+            let homework = e::homework::Entity::find_by_id(id)
+                .one(db)
+                .await?
+                .ok_or_else(not_found)?;
+            if !viewer.member_of_class(homework.class_unit_id, homework.school_id) {
+                return Err(not_found());
+            }
+            Node::Homework(Homework(homework))
+        }
+        Kind::NewsItem => {
+            let item = e::news_item::Entity::find_by_id(id)
+                .one(db)
+                .await?
+                .ok_or_else(not_found)?;
+            let visible = item.withdrawn_at.is_none()
+                && match (item.school_id, item.class_unit_id) {
+                    (None, _) => true,
+                    (Some(school), None) => viewer.member_of_school(school),
+                    (Some(school), Some(class)) => {
+                        viewer.member_of_class(class, school) || viewer.administers_school(school)
+                    }
+                };
+            if !visible {
+                return Err(not_found());
+            }
+            Node::NewsItem(NewsItem(item))
+        }
+        Kind::Event => {
+            let event = e::event::Entity::find_by_id(id)
+                .one(db)
+                .await?
+                .ok_or_else(not_found)?;
+            let visible = match event.class_unit_id {
+                None => viewer.member_of_school(event.school_id),
+                Some(class) => {
+                    viewer.member_of_class(class, event.school_id)
+                        || viewer.administers_school(event.school_id)
+                }
+            };
+            if !visible {
+                return Err(not_found());
+            }
+            Node::Event(Event(event))
+        }
+        Kind::ForumThread => {
+            let thread = e::forum_thread::Entity::find_by_id(id)
+                .one(db)
+                .await?
+                .ok_or_else(not_found)?;
+            if !comms::may_read_thread(viewer, &thread) {
+                return Err(not_found());
+            }
+            Node::ForumThread(ForumThread(thread))
+        }
+        Kind::Conversation => {
+            comms::participation(db, viewer, id)
+                .await?
+                .ok_or_else(not_found)?;
+            let model = e::conversation::Entity::find_by_id(id)
+                .one(db)
+                .await?
+                .ok_or_else(not_found)?;
+            let unread = comms::unread_counts(db, viewer)
+                .await?
+                .get(&id)
+                .copied()
+                .unwrap_or(0);
+            Node::Conversation(Conversation { model, unread })
+        }
+        _ => return Err(not_found()),
+    })
 }
 
-/// A sign-in account: a parent, student, teacher or administrator.
-#[derive(SimpleObject)]
-pub struct Account {
-    /// Opaque global id.
-    pub id: ID,
-    /// The name shown in the interface.
-    pub display_name: String,
+async fn load<E>(ctx: &Context<'_>, id: i64) -> AppResult<Option<E::Model>>
+where
+    E: EntityTrait,
+    E::Model: loaders::HasId + Clone + Send + Sync + 'static,
+{
+    loaders::load::<E>(ctx, id).await
 }

@@ -3,20 +3,29 @@
 //! GraphiQL on GET in development.
 
 use async_graphql::http::GraphiQLSource;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use serde_json::json;
 
-use crate::graphql::RequestViewer;
+use super::caller;
+use crate::graphql::{RequestContext, loaders};
 use crate::state::AppState;
 
 /// Largest GraphQL document accepted (SECURITY.md: 8 KiB).
 const QUERY_LIMIT: usize = 8 * 1024;
 
 /// `POST /graphql`.
-pub async fn execute(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn execute(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     if !is_json(&headers) {
         return plain_error(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -39,10 +48,37 @@ pub async fn execute(State(state): State<AppState>, headers: HeaderMap, body: By
             "The query document is too large.",
         );
     }
-    let request = request.data(RequestViewer::default());
+    let caller = match caller::identify(&state, &headers, Some(peer)).await {
+        Ok(caller) => caller,
+        Err(err) => return graphql_error(err),
+    };
+    if let Err(err) = caller::check_origin(&state, &headers, &caller) {
+        return graphql_error(err);
+    }
+    let context = RequestContext {
+        db: state.db.clone(),
+        config: Arc::clone(&state.config_arc),
+        viewer: caller.viewer,
+        token: caller.token,
+        client: caller.client,
+        memo: Default::default(),
+    };
+    let request = loaders::install(request.data(context), &state.db);
     let response = state.schema.execute(request).await;
-    let status = StatusCode::OK;
-    (status, axum::Json(response)).into_response()
+    let extra_headers = response.http_headers.clone();
+    let mut answer = (StatusCode::OK, axum::Json(response)).into_response();
+    for (name, value) in extra_headers.iter() {
+        answer.headers_mut().append(name, value.clone());
+    }
+    answer
+}
+
+/// An application error in the GraphQL response shape, before execution.
+fn graphql_error(err: crate::error::AppError) -> Response {
+    let status = err.status();
+    let code = err.code();
+    let message = err.message();
+    plain_error(status, code, &message)
 }
 
 /// `GET /graphql`: the GraphiQL IDE in development, nothing in production.

@@ -1,6 +1,8 @@
 //! The axum router: GraphQL, health and readiness, metrics; and the layers every request passes
 //! through (request id, one tracing span, body limit, timeout, `Cache-Control`).
 
+mod caller;
+pub mod cookies;
 mod graphql;
 
 use std::time::Duration;

@@ -2,6 +2,7 @@
 //! (SQLite, or PostgreSQL with `DNEVNIK_TEST_DATABASE_URL`). One test binary, so the suite links
 //! once.
 
+mod authz;
 mod constraints;
 mod demo;
 mod graphql_http;

@@ -37,6 +37,7 @@ const MODEL_TABLES: &[&str] = &[
     "messages",
     "news_items",
     "password_credentials",
+    "rate_limit_counters",
     "refusal_reasons",
     "remarks",
     "role_grants",

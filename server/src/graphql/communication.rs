@@ -1,0 +1,510 @@
+//! Communication in the API: news, events, the forum and private conversations, and the
+//! accounts that author them (shown by display name only).
+
+use async_graphql::connection::{Connection, Edge, EmptyFields, OpaqueCursor};
+use async_graphql::{Context, Enum, ID, Object};
+use chrono::{DateTime as ChronoDateTime, Utc};
+use dnevnik_entities::enums::{EventKind, ForumAddressee, ForumScope, NewsKind, NewsScope};
+use dnevnik_entities::{
+    account, class_unit, conversation, event, forum_post, forum_thread, message, news_item, school,
+};
+
+use super::context::ContextExt;
+use super::ids::{self, Kind};
+use super::loaders;
+use super::scalars::DateTime;
+use super::school::{ClassUnit, School};
+use super::student::page_size;
+use crate::error::{AppError, AppResult};
+use crate::service::communication as service;
+
+/// A cursor over a newest-first list.
+pub type TimeCursor = OpaqueCursor<(ChronoDateTime<Utc>, i64)>;
+
+/// A connection page over a newest-first list.
+pub type TimeConnection<T> = Connection<TimeCursor, T, EmptyFields, EmptyFields>;
+
+/// Decodes an `after` cursor of a time-ordered list.
+pub fn decode_time_cursor(after: Option<String>) -> AppResult<Option<(ChronoDateTime<Utc>, i64)>> {
+    use async_graphql::connection::CursorType;
+    after
+        .map(|cursor| {
+            TimeCursor::decode_cursor(&cursor)
+                .map(|c| c.0)
+                .map_err(|_| AppError::bad_input("after", "This is not a valid cursor."))
+        })
+        .transpose()
+}
+
+/// Builds a connection page.
+pub fn connection<M, T>(
+    rows: Vec<M>,
+    has_previous: bool,
+    has_next: bool,
+    key: impl Fn(&M) -> (ChronoDateTime<Utc>, i64),
+    node: impl Fn(M) -> T,
+) -> TimeConnection<T>
+where
+    T: async_graphql::OutputType,
+{
+    let mut page = Connection::new(has_previous, has_next);
+    page.edges.extend(rows.into_iter().map(|row| {
+        let cursor = OpaqueCursor(key(&row));
+        Edge::new(cursor, node(row))
+    }));
+    page
+}
+
+/// A sign-in account, shown by its display name.
+pub struct Account(pub account::Model);
+
+#[Object]
+impl Account {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::Account, self.0.id)
+    }
+
+    /// The name shown in the interface.
+    async fn display_name(&self) -> &str {
+        &self.0.display_name
+    }
+}
+
+async fn account(ctx: &Context<'_>, id: Option<i64>) -> AppResult<Option<Account>> {
+    match id {
+        Some(id) => Ok(loaders::load::<account::Entity>(ctx, id)
+            .await?
+            .map(Account)),
+        None => Ok(None),
+    }
+}
+
+/// Whose news it is.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(name = "NewsScope")]
+pub enum NewsScopeValue {
+    /// The city's department of education.
+    City,
+    /// A school.
+    School,
+    /// A class.
+    Class,
+}
+
+/// Organisation or administrative news.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(name = "NewsKind")]
+pub enum NewsKindValue {
+    /// Новости организации.
+    Organisation,
+    /// Административные новости.
+    Administrative,
+}
+
+/// A news item of the city, a school or a class.
+pub struct NewsItem(pub news_item::Model);
+
+#[Object]
+impl NewsItem {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::NewsItem, self.0.id)
+    }
+
+    /// City, school or class news.
+    async fn scope(&self) -> NewsScopeValue {
+        match self.0.scope {
+            NewsScope::City => NewsScopeValue::City,
+            NewsScope::School => NewsScopeValue::School,
+            NewsScope::Class => NewsScopeValue::Class,
+        }
+    }
+
+    /// Organisation or administrative news.
+    async fn kind(&self) -> NewsKindValue {
+        match self.0.kind {
+            NewsKind::Organisation => NewsKindValue::Organisation,
+            NewsKind::Administrative => NewsKindValue::Administrative,
+        }
+    }
+
+    /// Headline.
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+
+    /// Text.
+    async fn body(&self) -> &str {
+        &self.0.body
+    }
+
+    /// When it was published.
+    async fn published_at(&self) -> DateTime {
+        DateTime(self.0.published_at)
+    }
+
+    /// Who published it.
+    async fn author(&self, ctx: &Context<'_>) -> AppResult<Option<Account>> {
+        account(ctx, self.0.author_account_id).await
+    }
+
+    /// The school, for school and class news.
+    async fn school(&self, ctx: &Context<'_>) -> AppResult<Option<School>> {
+        match self.0.school_id {
+            Some(id) => Ok(loaders::load::<school::Entity>(ctx, id).await?.map(School)),
+            None => Ok(None),
+        }
+    }
+
+    /// The class, for class news.
+    async fn class_unit(&self, ctx: &Context<'_>) -> AppResult<Option<ClassUnit>> {
+        match self.0.class_unit_id {
+            Some(id) => Ok(loaders::load::<class_unit::Entity>(ctx, id)
+                .await?
+                .map(ClassUnit)),
+            None => Ok(None),
+        }
+    }
+}
+
+/// What kind of event.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(name = "EventKind")]
+pub enum EventKindValue {
+    /// Родительское собрание.
+    ParentMeeting,
+    /// A school event.
+    SchoolEvent,
+}
+
+/// An event or parent meeting.
+pub struct Event(pub event::Model);
+
+#[Object]
+impl Event {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::Event, self.0.id)
+    }
+
+    /// Parent meeting or school event.
+    async fn kind(&self) -> EventKindValue {
+        match self.0.kind {
+            EventKind::ParentMeeting => EventKindValue::ParentMeeting,
+            EventKind::SchoolEvent => EventKindValue::SchoolEvent,
+        }
+    }
+
+    /// Title.
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+
+    /// Description or agenda.
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+
+    /// Where.
+    async fn place(&self) -> Option<&str> {
+        self.0.place.as_deref()
+    }
+
+    /// Start.
+    async fn starts_at(&self) -> DateTime {
+        DateTime(self.0.starts_at)
+    }
+
+    /// End.
+    async fn ends_at(&self) -> Option<DateTime> {
+        self.0.ends_at.map(DateTime)
+    }
+
+    /// The class, for class events such as a class's parent meeting.
+    async fn class_unit(&self, ctx: &Context<'_>) -> AppResult<Option<ClassUnit>> {
+        match self.0.class_unit_id {
+            Some(id) => Ok(loaders::load::<class_unit::Entity>(ctx, id)
+                .await?
+                .map(ClassUnit)),
+            None => Ok(None),
+        }
+    }
+}
+
+/// Where a forum thread lives.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(name = "ForumScope")]
+pub enum ForumScopeValue {
+    /// The whole school.
+    School,
+    /// One class.
+    Class,
+}
+
+/// Whom a forum question is for.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(name = "ForumAddressee")]
+pub enum ForumAddresseeValue {
+    /// Anyone.
+    Everyone,
+    /// The class teacher.
+    ClassTeacher,
+    /// A teacher.
+    Teacher,
+    /// The deputy director.
+    DeputyDirector,
+}
+
+/// A forum thread.
+pub struct ForumThread(pub forum_thread::Model);
+
+#[Object]
+impl ForumThread {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::ForumThread, self.0.id)
+    }
+
+    /// Title.
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+
+    /// School or class.
+    async fn scope(&self) -> ForumScopeValue {
+        match self.0.scope {
+            ForumScope::School => ForumScopeValue::School,
+            ForumScope::Class => ForumScopeValue::Class,
+        }
+    }
+
+    /// Whom the question is for.
+    async fn addressed_to(&self) -> ForumAddresseeValue {
+        match self.0.addressed_to {
+            ForumAddressee::Everyone => ForumAddresseeValue::Everyone,
+            ForumAddressee::ClassTeacher => ForumAddresseeValue::ClassTeacher,
+            ForumAddressee::Teacher => ForumAddresseeValue::Teacher,
+            ForumAddressee::DeputyDirector => ForumAddresseeValue::DeputyDirector,
+        }
+    }
+
+    /// Pinned to the top.
+    async fn pinned(&self) -> bool {
+        self.0.pinned
+    }
+
+    /// Closed for new posts.
+    async fn locked(&self) -> bool {
+        self.0.locked
+    }
+
+    /// Time of the latest post.
+    async fn last_post_at(&self) -> DateTime {
+        DateTime(self.0.last_post_at)
+    }
+
+    /// Who started it.
+    async fn author(&self, ctx: &Context<'_>) -> AppResult<Option<Account>> {
+        account(ctx, self.0.author_account_id).await
+    }
+
+    /// The class, for class threads.
+    async fn class_unit(&self, ctx: &Context<'_>) -> AppResult<Option<ClassUnit>> {
+        match self.0.class_unit_id {
+            Some(id) => Ok(loaders::load::<class_unit::Entity>(ctx, id)
+                .await?
+                .map(ClassUnit)),
+            None => Ok(None),
+        }
+    }
+
+    /// The posts, oldest first. Hidden posts appear to moderators only.
+    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
+    async fn posts(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, at most 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the last post seen.")] after: Option<String>,
+    ) -> AppResult<TimeConnection<ForumPost>> {
+        let viewer = ctx.viewer()?;
+        let limit = page_size(first)?;
+        let after = decode_time_cursor(after)?;
+        let hidden = service::moderates(viewer, self.0.school_id);
+        let (rows, has_next) =
+            service::forum_posts(ctx.db()?, &self.0, hidden, after, limit).await?;
+        Ok(connection(
+            rows,
+            after.is_some(),
+            has_next,
+            |p| (p.created_at, p.id),
+            ForumPost,
+        ))
+    }
+}
+
+/// A post in a forum thread.
+pub struct ForumPost(pub forum_post::Model);
+
+#[Object]
+impl ForumPost {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::ForumPost, self.0.id)
+    }
+
+    /// Text.
+    async fn body(&self) -> &str {
+        &self.0.body
+    }
+
+    /// Hidden by a moderator (only moderators see hidden posts).
+    async fn hidden(&self) -> bool {
+        self.0.hidden
+    }
+
+    /// When it was written.
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.0.created_at)
+    }
+
+    /// Who wrote it.
+    async fn author(&self, ctx: &Context<'_>) -> AppResult<Option<Account>> {
+        account(ctx, self.0.author_account_id).await
+    }
+}
+
+/// A private conversation the viewer takes part in.
+pub struct Conversation {
+    /// The row.
+    pub model: conversation::Model,
+    /// Unread messages for the viewer.
+    pub unread: i64,
+}
+
+#[Object]
+impl Conversation {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::Conversation, self.model.id)
+    }
+
+    /// Subject line.
+    async fn subject(&self) -> &str {
+        &self.model.subject
+    }
+
+    /// Time of the latest message.
+    async fn last_message_at(&self) -> DateTime {
+        DateTime(self.model.last_message_at)
+    }
+
+    /// Messages the viewer has not read.
+    async fn unread_count(&self) -> i32 {
+        i32::try_from(self.unread).unwrap_or(i32::MAX)
+    }
+
+    /// Who takes part.
+    async fn participants(&self, ctx: &Context<'_>) -> AppResult<Vec<Account>> {
+        let rows = service::participants(ctx.db()?, self.model.id).await?;
+        let mut accounts = Vec::new();
+        for row in rows {
+            if let Some(account) = account(ctx, Some(row.account_id)).await? {
+                accounts.push(account);
+            }
+        }
+        Ok(accounts)
+    }
+
+    /// The messages, newest first.
+    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
+    async fn messages(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, at most 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the last message seen.")] after: Option<String>,
+    ) -> AppResult<TimeConnection<Message>> {
+        let viewer = ctx.viewer()?;
+        let limit = page_size(first)?;
+        let after = decode_time_cursor(after)?;
+        let participation = service::participation(ctx.db()?, viewer, self.model.id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let (rows, has_next) = service::messages(ctx.db()?, self.model.id, after, limit).await?;
+        let me = viewer.account_id;
+        let read_until = participation.last_read_at;
+        Ok(connection(
+            rows,
+            after.is_some(),
+            has_next,
+            |m| (m.created_at, m.id),
+            |m| Message {
+                read: m.sender_account_id == Some(me)
+                    || read_until.is_some_and(|r| m.created_at <= r),
+                mine: m.sender_account_id == Some(me),
+                model: m,
+            },
+        ))
+    }
+}
+
+/// A message in a conversation.
+pub struct Message {
+    model: message::Model,
+    mine: bool,
+    read: bool,
+}
+
+#[Object]
+impl Message {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::Message, self.model.id)
+    }
+
+    /// Text.
+    async fn body(&self) -> &str {
+        &self.model.body
+    }
+
+    /// When it was sent.
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.model.created_at)
+    }
+
+    /// Who sent it.
+    async fn sender(&self, ctx: &Context<'_>) -> AppResult<Option<Account>> {
+        account(ctx, self.model.sender_account_id).await
+    }
+
+    /// Sent by the viewer (outbox) rather than to them (inbox).
+    async fn is_mine(&self) -> bool {
+        self.mine
+    }
+
+    /// Read by the viewer (their own messages count as read).
+    async fn is_read(&self) -> bool {
+        self.read
+    }
+}
+
+/// Which conversations to list.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum ConversationFolder {
+    /// Every conversation.
+    All,
+    /// Conversations with messages from others (входящие).
+    Inbox,
+    /// Conversations with messages from the viewer (исходящие).
+    Sent,
+}
+
+impl From<ConversationFolder> for service::Folder {
+    fn from(folder: ConversationFolder) -> Self {
+        match folder {
+            ConversationFolder::All => Self::All,
+            ConversationFolder::Inbox => Self::Inbox,
+            ConversationFolder::Sent => Self::Sent,
+        }
+    }
+}

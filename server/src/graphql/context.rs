@@ -1,0 +1,52 @@
+//! What every resolver may know about its request: the database, the configuration, the viewer
+//! (if signed in) and the client. Built once per request by the HTTP layer.
+
+use std::sync::Arc;
+
+use async_graphql::Context;
+use sea_orm::DatabaseConnection;
+
+use crate::auth::ClientInfo;
+use crate::config::Config;
+use crate::error::{AppError, AppResult};
+use crate::policy::Viewer;
+
+/// Per-request data.
+pub struct RequestContext {
+    /// The database pool.
+    pub db: DatabaseConnection,
+    /// The configuration.
+    pub config: Arc<Config>,
+    /// The signed-in viewer, if any.
+    pub viewer: Option<Viewer>,
+    /// The session token the request came with (for sign-out).
+    pub token: Option<String>,
+    /// Where the request came from.
+    pub client: ClientInfo,
+    /// Set-based loads shared by the resolvers of this request.
+    pub memo: super::memo::Memo,
+}
+
+/// Shorthands for resolvers.
+pub trait ContextExt {
+    /// The request context.
+    fn request(&self) -> AppResult<&RequestContext>;
+    /// The database pool.
+    fn db(&self) -> AppResult<&DatabaseConnection> {
+        Ok(&self.request()?.db)
+    }
+    /// The viewer, or `UNAUTHENTICATED`.
+    fn viewer(&self) -> AppResult<&Viewer> {
+        self.request()?
+            .viewer
+            .as_ref()
+            .ok_or(AppError::Unauthenticated)
+    }
+}
+
+impl ContextExt for Context<'_> {
+    fn request(&self) -> AppResult<&RequestContext> {
+        self.data::<RequestContext>()
+            .map_err(|_| AppError::internal(anyhow::anyhow!("no request context")))
+    }
+}

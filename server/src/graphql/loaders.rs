@@ -1,0 +1,120 @@
+//! Per-request DataLoaders for objects referenced by id from many places (a lesson's subject, a
+//! post's author). The main diary views do not depend on these: they load set-based through
+//! `service/` and the request memo.
+
+use std::collections::HashMap;
+use std::marker::PhantomData;
+use std::time::Duration;
+
+use async_graphql::dataloader::{DataLoader, Loader};
+use dnevnik_entities as e;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{DatabaseConnection, EntityTrait, QueryFilter};
+
+/// Rows that have a numeric id.
+pub trait HasId {
+    /// The primary key.
+    fn id(&self) -> i64;
+}
+
+macro_rules! has_id {
+    ($($module:ident),* $(,)?) => {
+        $(impl HasId for e::$module::Model {
+            fn id(&self) -> i64 {
+                self.id
+            }
+        })*
+    };
+}
+
+has_id!(
+    account,
+    school,
+    academic_year,
+    study_period,
+    class_unit,
+    subject,
+    staff_member,
+    student,
+    lesson,
+    control_form,
+    news_item,
+    forum_thread,
+);
+
+/// Loads rows of one entity by id.
+pub struct ById<E> {
+    db: DatabaseConnection,
+    entity: PhantomData<fn() -> E>,
+}
+
+impl<E> Loader<i64> for ById<E>
+where
+    E: EntityTrait,
+    E::Model: HasId + Clone + Send + Sync + 'static,
+{
+    type Value = E::Model;
+    type Error = std::sync::Arc<sea_orm::DbErr>;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, E::Model>, Self::Error> {
+        let rows = E::find()
+            .filter(Expr::col("id").is_in(keys.iter().copied()))
+            .all(&self.db)
+            .await
+            .map_err(std::sync::Arc::new)?;
+        Ok(rows.into_iter().map(|row| (row.id(), row)).collect())
+    }
+}
+
+/// The batching delay. Resolvers of one list register their keys in the same poll; a short
+/// delay lets a batch collect them without adding noticeable latency per nesting level.
+const DELAY: Duration = Duration::from_micros(500);
+
+/// A loader of one entity for one request.
+pub fn by_id<E>(db: &DatabaseConnection) -> DataLoader<ById<E>>
+where
+    E: EntityTrait,
+    E::Model: HasId + Clone + Send + Sync + 'static,
+{
+    DataLoader::new(
+        ById {
+            db: db.clone(),
+            entity: PhantomData,
+        },
+        tokio::spawn,
+    )
+    .delay(DELAY)
+}
+
+/// Loads one row by id through the request's loader for its entity.
+pub async fn load<E>(
+    ctx: &async_graphql::Context<'_>,
+    id: i64,
+) -> crate::error::AppResult<Option<E::Model>>
+where
+    E: EntityTrait,
+    E::Model: HasId + Clone + Send + Sync + 'static,
+{
+    let loader = ctx
+        .data::<DataLoader<ById<E>>>()
+        .map_err(|_| crate::error::AppError::internal(anyhow::anyhow!("loader missing")))?;
+    loader
+        .load_one(id)
+        .await
+        .map_err(|e| crate::error::AppError::internal(anyhow::anyhow!("{e}")))
+}
+
+/// Puts a loader for every entity that resolvers look up by id into a request.
+pub fn install(request: async_graphql::Request, db: &DatabaseConnection) -> async_graphql::Request {
+    request
+        .data(by_id::<e::account::Entity>(db))
+        .data(by_id::<e::school::Entity>(db))
+        .data(by_id::<e::academic_year::Entity>(db))
+        .data(by_id::<e::study_period::Entity>(db))
+        .data(by_id::<e::class_unit::Entity>(db))
+        .data(by_id::<e::subject::Entity>(db))
+        .data(by_id::<e::staff_member::Entity>(db))
+        .data(by_id::<e::student::Entity>(db))
+        .data(by_id::<e::lesson::Entity>(db))
+        .data(by_id::<e::control_form::Entity>(db))
+}

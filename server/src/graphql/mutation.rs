@@ -1,0 +1,129 @@
+//! Mutations: signing in and out, and ending sessions. Each calls `auth/` or `service/`, which
+//! run one transaction with its audit event.
+
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use dnevnik_entities::enums::SessionKind;
+
+use super::communication::Account;
+use super::context::ContextExt;
+use super::ids::{self, Kind};
+use crate::auth::{login, session};
+use crate::error::{AppError, AppResult};
+use crate::service::audit::{self, AuditEntry};
+
+/// A login and password.
+#[derive(InputObject)]
+pub struct LoginInput {
+    /// The login (case-insensitive).
+    pub login: String,
+    /// The password.
+    pub password: String,
+}
+
+/// A new session for an API client.
+#[derive(SimpleObject)]
+pub struct LoginPayload {
+    /// The session token: send it as `Authorization: Bearer <token>`. Shown once.
+    pub token: String,
+    /// The signed-in account.
+    pub account: Account,
+}
+
+/// The result of signing out.
+#[derive(SimpleObject)]
+pub struct LogoutPayload {
+    /// Whether a session was ended.
+    pub ended: bool,
+}
+
+/// A session to end.
+#[derive(InputObject)]
+pub struct RevokeSessionInput {
+    /// The session's id (from `viewer.sessions`).
+    pub session_id: ID,
+}
+
+/// The result of ending a session.
+#[derive(SimpleObject)]
+pub struct RevokeSessionPayload {
+    /// The ended session's id.
+    pub session_id: ID,
+}
+
+/// The root of every change.
+pub struct MutationRoot;
+
+#[Object(name = "Mutation")]
+impl MutationRoot {
+    /// Signs in with a login and password and returns a bearer token. Unknown logins and wrong
+    /// passwords give the same `UNAUTHENTICATED` answer; repeated failures give
+    /// `RATE_LIMITED`. At most one per request.
+    async fn login(&self, ctx: &Context<'_>, input: LoginInput) -> AppResult<LoginPayload> {
+        let request = ctx.request()?;
+        if input.login.len() > 200 || input.password.len() > 1000 {
+            return Err(AppError::Unauthenticated);
+        }
+        let (token, account) = login::sign_in(
+            &request.db,
+            &input.login,
+            &input.password,
+            SessionKind::Api,
+            &request.client,
+            request.config.session_policy(),
+        )
+        .await?;
+        Ok(LoginPayload {
+            token,
+            account: Account(account),
+        })
+    }
+
+    /// Ends the session this request was made with.
+    async fn logout(&self, ctx: &Context<'_>) -> AppResult<LogoutPayload> {
+        let request = ctx.request()?;
+        let (Some(viewer), Some(token)) = (request.viewer.as_ref(), request.token.as_deref())
+        else {
+            return Ok(LogoutPayload { ended: false });
+        };
+        let txn = crate::db::begin_write(&request.db).await?;
+        session::end(&txn, token).await?;
+        audit::record(
+            &txn,
+            AuditEntry::new("sign_out", Some(viewer.account_id))
+                .object("session", viewer.session_id)
+                .ip(request.client.ip.clone()),
+        )
+        .await?;
+        txn.commit().await?;
+        // A browser session's cookie goes too.
+        ctx.insert_http_header(
+            "set-cookie",
+            crate::http::cookies::clear_session(request.config.secure_cookies()),
+        );
+        Ok(LogoutPayload { ended: true })
+    }
+
+    /// Ends one of the viewer's own sessions (another device, a lost phone).
+    async fn revoke_session(
+        &self,
+        ctx: &Context<'_>,
+        input: RevokeSessionInput,
+    ) -> AppResult<RevokeSessionPayload> {
+        let request = ctx.request()?;
+        let viewer = ctx.viewer()?;
+        let session_id = ids::decode(&input.session_id, Kind::Session)?;
+        let txn = crate::db::begin_write(&request.db).await?;
+        session::revoke(&txn, viewer.account_id, session_id).await?;
+        audit::record(
+            &txn,
+            AuditEntry::new("session.revoked", Some(viewer.account_id))
+                .object("session", session_id)
+                .ip(request.client.ip.clone()),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(RevokeSessionPayload {
+            session_id: input.session_id,
+        })
+    }
+}

@@ -1,0 +1,68 @@
+//! Scalars of the API: `Date` (a calendar day, `2026-11-30`), `DateTime` (an instant in UTC,
+//! RFC 3339) and `LocalTime` (a wall-clock time at the school, `08:30`).
+
+use async_graphql::{InputValueError, InputValueResult, Scalar, ScalarType, Value};
+use chrono::{DateTime as ChronoDateTime, NaiveDate, NaiveTime, SecondsFormat, Utc};
+
+/// A calendar day in ISO 8601, e.g. `2026-11-30`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date(pub NaiveDate);
+
+/// A calendar day in ISO 8601 (`YYYY-MM-DD`), e.g. `2026-11-30`.
+#[Scalar(name = "Date")]
+impl ScalarType for Date {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        match &value {
+            Value::String(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map(Date)
+                .map_err(|_| InputValueError::custom("expected a date as YYYY-MM-DD")),
+            _ => Err(InputValueError::expected_type(value)),
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        Value::String(self.0.format("%Y-%m-%d").to_string())
+    }
+}
+
+/// An instant in UTC, RFC 3339 / ISO 8601, e.g. `2026-11-30T09:15:00Z`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DateTime(pub ChronoDateTime<Utc>);
+
+/// An instant in ISO 8601 / RFC 3339 with a UTC offset, e.g. `2026-11-30T09:15:00Z`.
+#[Scalar(name = "DateTime")]
+impl ScalarType for DateTime {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        match &value {
+            Value::String(s) => ChronoDateTime::parse_from_rfc3339(s)
+                .map(|t| DateTime(t.with_timezone(&Utc)))
+                .map_err(|_| InputValueError::custom("expected an RFC 3339 date and time")),
+            _ => Err(InputValueError::expected_type(value)),
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        Value::String(self.0.to_rfc3339_opts(SecondsFormat::Secs, true))
+    }
+}
+
+/// A wall-clock time at the school (its own time zone), `HH:MM`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LocalTime(pub NaiveTime);
+
+/// A wall-clock time in the school's time zone, `HH:MM`, e.g. `08:30`.
+#[Scalar(name = "LocalTime")]
+impl ScalarType for LocalTime {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        match &value {
+            Value::String(s) => NaiveTime::parse_from_str(s, "%H:%M")
+                .map(LocalTime)
+                .map_err(|_| InputValueError::custom("expected a time as HH:MM")),
+            _ => Err(InputValueError::expected_type(value)),
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        Value::String(self.0.format("%H:%M").to_string())
+    }
+}

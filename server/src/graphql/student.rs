@@ -1,0 +1,395 @@
+//! The student in the API, and the flexible diary views that hang off it: the diary for any
+//! date range, the week's schedule, marks with filters, progress per subject, final marks,
+//! attendance, homework, rating and external assessments.
+//!
+//! A `Student` object exists only once the policy has granted access to it, and carries that
+//! access: a subject teacher's `Student` shows only their subjects. Students that come in a
+//! list (a parent's children, a class) share a group, so that a view asked of each of them is
+//! loaded once for the whole group.
+
+use std::sync::Arc;
+
+use async_graphql::connection::{Connection, Edge, EmptyFields, OpaqueCursor};
+use async_graphql::{Context, ID, Object};
+use chrono::{NaiveDate, Weekday};
+use dnevnik_entities::{class_unit, school, student};
+
+use super::context::ContextExt;
+use super::diary::{
+    AttendanceRecord, AttendanceSummary, DiaryDay, ExternalAssessment, FinalMarksTable, Homework,
+    Lesson, Mark, Rating, SubjectProgress,
+};
+use super::ids::{self, Kind};
+use super::loaders;
+use super::scalars::Date;
+use super::school::{ClassUnit, School, full_name};
+use crate::error::{AppError, AppResult};
+use crate::policy::{Access, StudentRef};
+use crate::service::diary::{self as diary_service, Scoped};
+use crate::service::{marks, progress, records};
+
+/// A page of marks, newest first.
+pub type MarkConnection =
+    Connection<OpaqueCursor<(NaiveDate, i64)>, Mark, EmptyFields, EmptyFields>;
+
+/// Largest page of any connection.
+pub const MAX_PAGE: i32 = 100;
+
+/// A student, as far as the viewer may see them.
+pub struct Student {
+    /// The row.
+    pub model: student::Model,
+    /// What the viewer may see of them.
+    pub access: Access,
+    /// The list this student came in, for set-based loading.
+    pub group: Arc<Vec<Scoped>>,
+}
+
+impl Student {
+    /// Students that came in one list, each with the viewer's access.
+    pub fn group(
+        models: Vec<student::Model>,
+        access: impl Fn(&student::Model) -> Access,
+    ) -> Vec<Self> {
+        let scoped: Vec<(student::Model, Access)> = models
+            .into_iter()
+            .map(|m| {
+                let a = access(&m);
+                (m, a)
+            })
+            .collect();
+        let group = Arc::new(
+            scoped
+                .iter()
+                .map(|(m, a)| Scoped {
+                    student: StudentRef::from(m),
+                    access: a.clone(),
+                })
+                .collect::<Vec<_>>(),
+        );
+        scoped
+            .into_iter()
+            .map(|(model, access)| Self {
+                model,
+                access,
+                group: Arc::clone(&group),
+            })
+            .collect()
+    }
+
+    /// One student on their own.
+    pub fn single(model: student::Model, access: Access) -> Self {
+        let group = Arc::new(vec![Scoped {
+            student: StudentRef::from(&model),
+            access: access.clone(),
+        }]);
+        Self {
+            model,
+            access,
+            group,
+        }
+    }
+
+    fn scoped(&self) -> Scoped {
+        Scoped {
+            student: StudentRef::from(&self.model),
+            access: self.access.clone(),
+        }
+    }
+
+    /// The group members of this student's school (progress is per school).
+    fn school_group(&self) -> Vec<Scoped> {
+        self.group
+            .iter()
+            .filter(|s| s.student.school_id == self.model.school_id)
+            .cloned()
+            .collect()
+    }
+
+    fn group_key(&self) -> String {
+        format!("{:p}", Arc::as_ptr(&self.group))
+    }
+
+    fn full(&self) -> bool {
+        self.access == Access::Full
+    }
+
+    async fn diary_days(
+        &self,
+        ctx: &Context<'_>,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> AppResult<Vec<diary_service::DiaryDay>> {
+        diary_service::check_range(from, to)?;
+        let request = ctx.request()?;
+        let group = Arc::clone(&self.group);
+        let diaries = request
+            .memo
+            .get_or_load(
+                format!("diary|{}|{from}|{to}", self.group_key()),
+                || async move { diary_service::diaries(&request.db, &group, from, to).await },
+            )
+            .await?;
+        Ok(diaries.get(&self.model.id).cloned().unwrap_or_default())
+    }
+}
+
+#[Object]
+impl Student {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::Student, self.model.id)
+    }
+
+    /// Surname.
+    async fn last_name(&self) -> &str {
+        &self.model.last_name
+    }
+
+    /// First name.
+    async fn first_name(&self) -> &str {
+        &self.model.first_name
+    }
+
+    /// Patronymic.
+    async fn middle_name(&self) -> Option<&str> {
+        self.model.middle_name.as_deref()
+    }
+
+    /// "Фамилия Имя Отчество".
+    async fn full_name(&self) -> String {
+        full_name(
+            &self.model.last_name,
+            &self.model.first_name,
+            self.model.middle_name.as_deref(),
+        )
+    }
+
+    /// Date of birth: for the family, the class teacher and the school's administrators only.
+    async fn birth_date(&self) -> Option<Date> {
+        self.full().then_some(Date(self.model.birth_date))
+    }
+
+    /// The student's class.
+    async fn class_unit(&self, ctx: &Context<'_>) -> AppResult<ClassUnit> {
+        loaders::load::<class_unit::Entity>(ctx, self.model.class_unit_id)
+            .await?
+            .map(ClassUnit)
+            .ok_or(AppError::NotFound)
+    }
+
+    /// The student's school.
+    async fn school(&self, ctx: &Context<'_>) -> AppResult<School> {
+        loaders::load::<school::Entity>(ctx, self.model.school_id)
+            .await?
+            .map(School)
+            .ok_or(AppError::NotFound)
+    }
+
+    /// The diary for any date range (at most 93 days): every day with its lessons, homework,
+    /// marks, attendance and remarks.
+    async fn diary(&self, ctx: &Context<'_>, from: Date, to: Date) -> AppResult<Vec<DiaryDay>> {
+        Ok(self
+            .diary_days(ctx, from.0, to.0)
+            .await?
+            .into_iter()
+            .map(DiaryDay)
+            .collect())
+    }
+
+    /// The timetable of the week (Monday to Sunday) containing `weekOf`.
+    async fn schedule(&self, ctx: &Context<'_>, week_of: Date) -> AppResult<Vec<ScheduleDay>> {
+        let monday = week_of.0.week(Weekday::Mon).first_day();
+        let sunday = week_of.0.week(Weekday::Mon).last_day();
+        Ok(self
+            .diary_days(ctx, monday, sunday)
+            .await?
+            .into_iter()
+            .map(|day| ScheduleDay {
+                date: Date(day.date),
+                holiday: day.holiday,
+                lessons: day.lessons.into_iter().map(|l| Lesson(l.lesson)).collect(),
+            })
+            .collect())
+    }
+
+    /// Marks, newest first, filtered by dates, subject and study period.
+    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
+    #[expect(clippy::too_many_arguments, reason = "the filters of a GraphQL field")]
+    async fn marks(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, at most 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the last mark seen.")] after: Option<String>,
+        #[graphql(desc = "Only marks on or after this day.")] from: Option<Date>,
+        #[graphql(desc = "Only marks on or before this day.")] to: Option<Date>,
+        #[graphql(desc = "Only marks in this subject.")] subject_id: Option<ID>,
+        #[graphql(desc = "Only marks in this study period.")] study_period_id: Option<ID>,
+    ) -> AppResult<MarkConnection> {
+        let limit = page_size(first)?;
+        let after = decode_cursor(after)?;
+        let filter = marks::Filter {
+            from: from.map(|d| d.0),
+            to: to.map(|d| d.0),
+            subject_id: ids::decode_opt(subject_id.as_ref(), Kind::Subject)?,
+            study_period_id: ids::decode_opt(study_period_id.as_ref(), Kind::StudyPeriod)?,
+        };
+        let (rows, has_next) =
+            marks::page(ctx.db()?, &self.scoped(), &filter, after, limit).await?;
+        let mut connection = Connection::new(after.is_some(), has_next);
+        connection.edges.extend(rows.into_iter().map(|view| {
+            let cursor = OpaqueCursor((view.mark.date, view.mark.id));
+            Edge::new(cursor, Mark(view))
+        }));
+        Ok(connection)
+    }
+
+    /// Progress per subject in a study period (default: the current quarter): marks, weighted
+    /// average, the school's rounding, final mark, missed lessons.
+    async fn subjects(
+        &self,
+        ctx: &Context<'_>,
+        study_period_id: Option<ID>,
+    ) -> AppResult<Vec<SubjectProgress>> {
+        let request = ctx.request()?;
+        let period_id = ids::decode_opt(study_period_id.as_ref(), Kind::StudyPeriod)?;
+        let today = chrono::Local::now().date_naive();
+        let group = self.school_group();
+        let school_id = self.model.school_id;
+        let key = format!("subjects|{}|{school_id}|{period_id:?}", self.group_key());
+        let all = request
+            .memo
+            .get_or_load(key, || async move {
+                let period =
+                    progress::resolve_period(&request.db, school_id, period_id, today).await?;
+                progress::subjects(&request.db, &group, &period).await
+            })
+            .await?;
+        Ok(all
+            .get(&self.model.id)
+            .cloned()
+            .unwrap_or_default()
+            .into_iter()
+            .map(SubjectProgress)
+            .collect())
+    }
+
+    /// Final marks of an academic year (default: the current one): quarters and year in one
+    /// table.
+    async fn final_marks(
+        &self,
+        ctx: &Context<'_>,
+        academic_year_id: Option<ID>,
+    ) -> AppResult<FinalMarksTable> {
+        let request = ctx.request()?;
+        let year_id = match ids::decode_opt(academic_year_id.as_ref(), Kind::AcademicYear)? {
+            Some(id) => id,
+            None => records::current_academic_year(&request.db, self.model.school_id)
+                .await?
+                .ok_or(AppError::NotFound)?,
+        };
+        records::check_year_in_school(&request.db, year_id, self.model.school_id).await?;
+        let group = self.school_group();
+        let key = format!("finals|{}|{year_id}", self.group_key());
+        let all = request
+            .memo
+            .get_or_load(key, || async move {
+                progress::final_marks(&request.db, &group, year_id).await
+            })
+            .await?;
+        all.get(&self.model.id)
+            .cloned()
+            .map(FinalMarksTable)
+            .ok_or(AppError::NotFound)
+    }
+
+    /// Absences and lateness in a date range (at most 93 days), with totals.
+    async fn attendance(
+        &self,
+        ctx: &Context<'_>,
+        from: Date,
+        to: Date,
+    ) -> AppResult<AttendanceSummary> {
+        diary_service::check_range(from.0, to.0)?;
+        let entries = records::attendance(ctx.db()?, &self.scoped(), from.0, to.0).await?;
+        let count = |status| entries.iter().filter(|e| e.status == status).count() as i32;
+        use dnevnik_entities::enums::AttendanceStatus as S;
+        Ok(AttendanceSummary {
+            from,
+            to,
+            absent: count(S::Absent),
+            excused: count(S::Excused),
+            late: count(S::Late),
+            entries: entries.into_iter().map(AttendanceRecord).collect(),
+        })
+    }
+
+    /// Homework due in a date range (at most 93 days), optionally of one subject.
+    async fn homework(
+        &self,
+        ctx: &Context<'_>,
+        from: Date,
+        to: Date,
+        subject_id: Option<ID>,
+    ) -> AppResult<Vec<Homework>> {
+        diary_service::check_range(from.0, to.0)?;
+        let subject_id = ids::decode_opt(subject_id.as_ref(), Kind::Subject)?;
+        let rows = records::homework(ctx.db()?, &self.scoped(), from.0, to.0, subject_id).await?;
+        Ok(rows.into_iter().map(Homework).collect())
+    }
+
+    /// Place in class for a study period (default: the current quarter), own average and
+    /// trend. For the family and the school's staff with full access only.
+    async fn rating(&self, ctx: &Context<'_>, study_period_id: Option<ID>) -> AppResult<Rating> {
+        if !self.full() {
+            return Err(AppError::Forbidden);
+        }
+        let db = ctx.db()?;
+        let period_id = ids::decode_opt(study_period_id.as_ref(), Kind::StudyPeriod)?;
+        let today = chrono::Local::now().date_naive();
+        let period = progress::resolve_period(db, self.model.school_id, period_id, today).await?;
+        let rating = progress::rating(db, &self.scoped(), &period, today).await?;
+        Ok(Rating { period, rating })
+    }
+
+    /// Results of external assessments (МЦКО, ВПР), newest first.
+    async fn external_assessments(&self, ctx: &Context<'_>) -> AppResult<Vec<ExternalAssessment>> {
+        let rows = records::external_assessments(ctx.db()?, &self.scoped()).await?;
+        Ok(rows.into_iter().map(ExternalAssessment).collect())
+    }
+}
+
+/// One day of a timetable.
+#[derive(async_graphql::SimpleObject)]
+pub struct ScheduleDay {
+    /// The day.
+    pub date: Date,
+    /// The holiday's name, when the day is one.
+    pub holiday: Option<String>,
+    /// The lessons in order.
+    pub lessons: Vec<Lesson>,
+}
+
+/// Checks a page size.
+pub fn page_size(first: Option<i32>) -> AppResult<u64> {
+    let first = first.unwrap_or(20);
+    if !(0..=MAX_PAGE).contains(&first) {
+        return Err(AppError::bad_input(
+            "first",
+            format!("Ask for between 0 and {MAX_PAGE} items."),
+        ));
+    }
+    Ok(u64::try_from(first).unwrap_or(20))
+}
+
+/// Decodes an `after` cursor.
+fn decode_cursor(after: Option<String>) -> AppResult<Option<(NaiveDate, i64)>> {
+    use async_graphql::connection::CursorType;
+    after
+        .map(|cursor| {
+            OpaqueCursor::<(NaiveDate, i64)>::decode_cursor(&cursor)
+                .map(|c| c.0)
+                .map_err(|_| AppError::bad_input("after", "This is not a valid cursor."))
+        })
+        .transpose()
+}

@@ -1,0 +1,360 @@
+//! The viewer in the API: who is signed in, their roles with scopes, the students they may see
+//! as their own (children or themselves), a teacher's timetable, sessions and unread messages.
+
+use async_graphql::{Context, Enum, ID, Object};
+use chrono::Weekday;
+use dnevnik_entities::enums::{Role, SessionKind};
+use dnevnik_entities::{account, class_unit, school, session, student, subject};
+
+use super::communication::Account;
+use super::context::ContextExt;
+use super::diary::Lesson;
+use super::ids::{self, Kind};
+use super::loaders;
+use super::scalars::{Date, DateTime};
+use super::school::{ClassUnit, School, StaffMember, Subject};
+use super::student::Student;
+use crate::auth::session as sessions;
+use crate::error::{AppError, AppResult};
+use crate::policy::{Access, Viewer as PolicyViewer};
+use crate::service::{communication, structure};
+
+/// A role the viewer holds.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum RoleKind {
+    /// A legal representative of linked children.
+    Parent,
+    /// A student.
+    Student,
+    /// A teacher of a subject in a class.
+    Teacher,
+    /// The class teacher of a class.
+    ClassTeacher,
+    /// A school administrator.
+    SchoolAdmin,
+    /// A school's director.
+    Director,
+    /// A deputy director.
+    DeputyDirector,
+    /// A department administrator (all schools).
+    DepartmentAdmin,
+}
+
+/// A role with its scope: a school, a class (and subject), or a student.
+pub struct RoleAssignment {
+    role: RoleKind,
+    school_id: Option<i64>,
+    class_unit_id: Option<i64>,
+    subject_ids: Vec<i64>,
+    student_id: Option<i64>,
+}
+
+#[Object]
+impl RoleAssignment {
+    /// The role.
+    async fn role(&self) -> RoleKind {
+        self.role
+    }
+
+    /// The school the role is held at (none for a department administrator).
+    async fn school(&self, ctx: &Context<'_>) -> AppResult<Option<School>> {
+        match self.school_id {
+            Some(id) => Ok(loaders::load::<school::Entity>(ctx, id).await?.map(School)),
+            None => Ok(None),
+        }
+    }
+
+    /// The class, for teachers and class teachers.
+    async fn class_unit(&self, ctx: &Context<'_>) -> AppResult<Option<ClassUnit>> {
+        match self.class_unit_id {
+            Some(id) => Ok(loaders::load::<class_unit::Entity>(ctx, id)
+                .await?
+                .map(ClassUnit)),
+            None => Ok(None),
+        }
+    }
+
+    /// The subjects taught in that class, for teachers.
+    async fn subjects(&self, ctx: &Context<'_>) -> AppResult<Vec<Subject>> {
+        let mut subjects = Vec::new();
+        for id in &self.subject_ids {
+            if let Some(s) = loaders::load::<subject::Entity>(ctx, *id).await? {
+                subjects.push(Subject(s));
+            }
+        }
+        Ok(subjects)
+    }
+
+    /// The student, for parents (one assignment per child) and students.
+    async fn student_id(&self) -> Option<ID> {
+        self.student_id.map(|id| ids::encode(Kind::Student, id))
+    }
+}
+
+/// How the viewer is related to a student of theirs.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum StudentRelation {
+    /// The viewer is the student's legal representative.
+    Guardian,
+    /// The viewer is the student.
+    Myself,
+}
+
+/// A student of the viewer's own: a linked child (with the parent's label) or themselves.
+pub struct LinkedStudent {
+    label: Option<String>,
+    relation: StudentRelation,
+    student: Student,
+}
+
+#[Object]
+impl LinkedStudent {
+    /// The parent's own name for this child's diary ("Маша"); null for the student themselves.
+    async fn label(&self) -> Option<&str> {
+        self.label.as_deref()
+    }
+
+    /// Guardian or the student themselves.
+    async fn relation(&self) -> StudentRelation {
+        self.relation
+    }
+
+    /// The student.
+    async fn student(&self) -> &Student {
+        &self.student
+    }
+}
+
+/// How a session was started.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(name = "SessionKind")]
+pub enum SessionKindValue {
+    /// A browser, with a cookie.
+    Web,
+    /// An API client, with a bearer token.
+    Api,
+    /// The back-office.
+    Admin,
+}
+
+/// One of the viewer's sign-in sessions.
+pub struct Session {
+    model: session::Model,
+    current: bool,
+}
+
+#[Object]
+impl Session {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::Session, self.model.id)
+    }
+
+    /// Browser, API client or back-office.
+    async fn kind(&self) -> SessionKindValue {
+        match self.model.kind {
+            SessionKind::Web => SessionKindValue::Web,
+            SessionKind::Api => SessionKindValue::Api,
+            SessionKind::Admin => SessionKindValue::Admin,
+        }
+    }
+
+    /// When it started.
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.model.created_at)
+    }
+
+    /// The latest request (to within a minute).
+    async fn last_seen_at(&self) -> DateTime {
+        DateTime(self.model.last_seen_at)
+    }
+
+    /// When it ends at the latest.
+    async fn expires_at(&self) -> DateTime {
+        DateTime(self.model.expires_at)
+    }
+
+    /// The browser or client that started it.
+    async fn user_agent(&self) -> Option<&str> {
+        self.model.user_agent.as_deref()
+    }
+
+    /// Whether this request uses it.
+    async fn current(&self) -> bool {
+        self.current
+    }
+}
+
+/// The signed-in user and what they may see.
+pub struct Viewer;
+
+fn policy_viewer<'a>(ctx: &'a Context<'_>) -> AppResult<&'a PolicyViewer> {
+    ctx.viewer()
+}
+
+#[Object]
+impl Viewer {
+    /// The viewer's own account.
+    async fn account(&self, ctx: &Context<'_>) -> AppResult<Account> {
+        let viewer = policy_viewer(ctx)?;
+        loaders::load::<account::Entity>(ctx, viewer.account_id)
+            .await?
+            .map(Account)
+            .ok_or(AppError::Unauthenticated)
+    }
+
+    /// Whether the account's identity is confirmed (a confirmed Gosuslugi account); only
+    /// confirmed accounts may link a child.
+    async fn confirmed(&self, ctx: &Context<'_>) -> AppResult<bool> {
+        Ok(policy_viewer(ctx)?.confirmed)
+    }
+
+    /// Every role the viewer holds, with its scope.
+    async fn roles(&self, ctx: &Context<'_>) -> AppResult<Vec<RoleAssignment>> {
+        let viewer = policy_viewer(ctx)?;
+        let mut roles = Vec::new();
+        if viewer.department_admin {
+            roles.push(RoleAssignment {
+                role: RoleKind::DepartmentAdmin,
+                school_id: None,
+                class_unit_id: None,
+                subject_ids: Vec::new(),
+                student_id: None,
+            });
+        }
+        for (school, grants) in &viewer.administers {
+            for grant in grants {
+                let role = match grant {
+                    Role::SchoolAdmin => RoleKind::SchoolAdmin,
+                    Role::Director => RoleKind::Director,
+                    Role::DeputyDirector => RoleKind::DeputyDirector,
+                    Role::DepartmentAdmin => continue,
+                };
+                roles.push(RoleAssignment {
+                    role,
+                    school_id: Some(*school),
+                    class_unit_id: None,
+                    subject_ids: Vec::new(),
+                    student_id: None,
+                });
+            }
+        }
+        let school_of = |class: i64| viewer.class_schools.get(&class).copied();
+        for class in &viewer.leads {
+            roles.push(RoleAssignment {
+                role: RoleKind::ClassTeacher,
+                school_id: school_of(*class),
+                class_unit_id: Some(*class),
+                subject_ids: Vec::new(),
+                student_id: None,
+            });
+        }
+        for (class, subjects) in &viewer.teaches {
+            roles.push(RoleAssignment {
+                role: RoleKind::Teacher,
+                school_id: school_of(*class),
+                class_unit_id: Some(*class),
+                subject_ids: subjects.iter().copied().collect(),
+                student_id: None,
+            });
+        }
+        for child in &viewer.children {
+            roles.push(RoleAssignment {
+                role: RoleKind::Parent,
+                school_id: Some(child.school_id),
+                class_unit_id: Some(child.class_unit_id),
+                subject_ids: Vec::new(),
+                student_id: Some(child.student_id),
+            });
+        }
+        if let Some(own) = viewer.own_student {
+            roles.push(RoleAssignment {
+                role: RoleKind::Student,
+                school_id: Some(own.school_id),
+                class_unit_id: Some(own.class_unit_id),
+                subject_ids: Vec::new(),
+                student_id: Some(own.student_id),
+            });
+        }
+        Ok(roles)
+    }
+
+    /// The viewer's own students: a parent's linked children with the parent's label for each,
+    /// or a student's own record. Empty for staff.
+    async fn students(&self, ctx: &Context<'_>) -> AppResult<Vec<LinkedStudent>> {
+        let viewer = policy_viewer(ctx)?;
+        let ids = viewer.own_students();
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows: Vec<student::Model> = structure::students(ctx.db()?, &ids).await?;
+        let group = Student::group(rows, |_| Access::Full);
+        Ok(group
+            .into_iter()
+            .map(|student| {
+                let child = viewer
+                    .children
+                    .iter()
+                    .find(|c| c.student_id == student.model.id);
+                LinkedStudent {
+                    label: child.map(|c| c.label.clone()),
+                    relation: if child.is_some() {
+                        StudentRelation::Guardian
+                    } else {
+                        StudentRelation::Myself
+                    },
+                    student,
+                }
+            })
+            .collect())
+    }
+
+    /// The viewer's staff records, one per school they work at.
+    async fn staff_posts(&self, ctx: &Context<'_>) -> AppResult<Vec<StaffMember>> {
+        let viewer = policy_viewer(ctx)?;
+        let mut posts = Vec::new();
+        for post in &viewer.staff {
+            if let Some(row) =
+                loaders::load::<dnevnik_entities::staff_member::Entity>(ctx, post.staff_id).await?
+            {
+                posts.push(StaffMember(row));
+            }
+        }
+        Ok(posts)
+    }
+
+    /// A teacher's own lessons in the week (Monday to Sunday) containing `weekOf`, including
+    /// lessons they replace someone at.
+    async fn timetable(&self, ctx: &Context<'_>, week_of: Date) -> AppResult<Vec<Lesson>> {
+        let viewer = policy_viewer(ctx)?;
+        let staff: Vec<i64> = viewer.staff.iter().map(|s| s.staff_id).collect();
+        if staff.is_empty() {
+            return Ok(Vec::new());
+        }
+        let week = week_of.0.week(Weekday::Mon);
+        let lessons =
+            structure::teacher_lessons(ctx.db()?, &staff, week.first_day(), week.last_day())
+                .await?;
+        Ok(lessons.into_iter().map(Lesson).collect())
+    }
+
+    /// The viewer's live sessions, newest first.
+    async fn sessions(&self, ctx: &Context<'_>) -> AppResult<Vec<Session>> {
+        let viewer = policy_viewer(ctx)?;
+        let rows = sessions::list(ctx.db()?, viewer.account_id, chrono::Utc::now()).await?;
+        Ok(rows
+            .into_iter()
+            .map(|model| Session {
+                current: model.id == viewer.session_id,
+                model,
+            })
+            .collect())
+    }
+
+    /// Unread messages over all conversations.
+    async fn unread_message_count(&self, ctx: &Context<'_>) -> AppResult<i32> {
+        let viewer = policy_viewer(ctx)?;
+        let counts = communication::unread_counts(ctx.db()?, viewer).await?;
+        Ok(i32::try_from(counts.values().sum::<i64>()).unwrap_or(i32::MAX))
+    }
+}

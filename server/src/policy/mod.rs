@@ -1,0 +1,330 @@
+//! May they: the only place that decides who may see or change what. Deny by default.
+//!
+//! A [`Viewer`] is everything the policy needs to know about a signed-in account, loaded once
+//! per request: administrative grants, staff posts, what they teach, which class they lead,
+//! which children they are a guardian of, and which student they are. Resolvers and services
+//! ask the functions here; lists are filtered in SQL with the conditions built here.
+//!
+//! Answers for objects a viewer may not see are `NOT_FOUND`, never `FORBIDDEN`: ids must not
+//! become a way to probe who exists. `FORBIDDEN` is for actions on objects the viewer does see.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use dnevnik_entities::enums::{Role, StaffPosition};
+use dnevnik_entities::{
+    account, class_unit, guardianship, role_grant, staff_member, student, teaching_assignment,
+};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
+
+use crate::error::{AppError, AppResult};
+
+/// A post held at a school.
+#[derive(Clone, Debug)]
+pub struct StaffPost {
+    /// The staff member row.
+    pub staff_id: i64,
+    /// Their school.
+    pub school_id: i64,
+    /// Their position.
+    pub position: StaffPosition,
+}
+
+/// A child the viewer is a guardian of.
+#[derive(Clone, Debug)]
+pub struct Child {
+    /// The student.
+    pub student_id: i64,
+    /// The parent's label for this child.
+    pub label: String,
+    /// The child's school.
+    pub school_id: i64,
+    /// The child's class.
+    pub class_unit_id: i64,
+}
+
+/// The student the viewer is.
+#[derive(Clone, Copy, Debug)]
+pub struct OwnStudent {
+    /// The student.
+    pub student_id: i64,
+    /// Their school.
+    pub school_id: i64,
+    /// Their class.
+    pub class_unit_id: i64,
+}
+
+/// A signed-in account and its scopes.
+#[derive(Clone, Debug)]
+pub struct Viewer {
+    /// The account.
+    pub account_id: i64,
+    /// The session of this request.
+    pub session_id: i64,
+    /// The name shown in the interface.
+    pub display_name: String,
+    /// A confirmed (trusted) identity.
+    pub confirmed: bool,
+    /// Department administrator: every school.
+    pub department_admin: bool,
+    /// Schools administered (administrator, director, deputy director), with the grants.
+    pub administers: BTreeMap<i64, BTreeSet<Role>>,
+    /// Staff posts.
+    pub staff: Vec<StaffPost>,
+    /// Class → subjects the viewer teaches there.
+    pub teaches: BTreeMap<i64, BTreeSet<i64>>,
+    /// Classes the viewer leads as class teacher.
+    pub leads: BTreeSet<i64>,
+    /// The school of every class the viewer teaches or leads.
+    pub class_schools: BTreeMap<i64, i64>,
+    /// Children linked to the account.
+    pub children: Vec<Child>,
+    /// The student the account belongs to.
+    pub own_student: Option<OwnStudent>,
+}
+
+/// How much of a student (or class) a viewer may see.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Everything.
+    Full,
+    /// Only what concerns these subjects (a subject teacher).
+    Subjects(BTreeSet<i64>),
+}
+
+impl Access {
+    /// Whether a subject is within the access.
+    pub fn covers_subject(&self, subject_id: i64) -> bool {
+        match self {
+            Self::Full => true,
+            Self::Subjects(subjects) => subjects.contains(&subject_id),
+        }
+    }
+
+    /// A SQL condition on a `subject_id` column limiting rows to the access.
+    pub fn subject_condition<C: ColumnTrait>(&self, column: C) -> Condition {
+        match self {
+            Self::Full => Condition::all(),
+            Self::Subjects(subjects) => {
+                Condition::all().add(column.is_in(subjects.iter().copied()))
+            }
+        }
+    }
+}
+
+/// The facts about a student the policy decides on.
+#[derive(Clone, Copy, Debug)]
+pub struct StudentRef {
+    /// The student.
+    pub id: i64,
+    /// Their school.
+    pub school_id: i64,
+    /// Their class.
+    pub class_unit_id: i64,
+}
+
+impl From<&student::Model> for StudentRef {
+    fn from(s: &student::Model) -> Self {
+        Self {
+            id: s.id,
+            school_id: s.school_id,
+            class_unit_id: s.class_unit_id,
+        }
+    }
+}
+
+impl Viewer {
+    /// Loads the scopes of a signed-in account.
+    pub async fn load(
+        db: &impl ConnectionTrait,
+        account: &account::Model,
+        session_id: i64,
+    ) -> AppResult<Self> {
+        let grants = role_grant::Entity::find()
+            .filter(role_grant::Column::AccountId.eq(account.id))
+            .all(db)
+            .await?;
+        let staff = staff_member::Entity::find()
+            .filter(staff_member::Column::AccountId.eq(account.id))
+            .filter(staff_member::Column::Active.eq(true))
+            .all(db)
+            .await?;
+        let staff_ids: Vec<i64> = staff.iter().map(|s| s.id).collect();
+        let (teaching, led) = if staff_ids.is_empty() {
+            (Vec::new(), Vec::new())
+        } else {
+            let teaching = teaching_assignment::Entity::find()
+                .filter(teaching_assignment::Column::StaffMemberId.is_in(staff_ids.clone()))
+                .all(db)
+                .await?;
+            let led = class_unit::Entity::find()
+                .filter(class_unit::Column::ClassTeacherId.is_in(staff_ids))
+                .all(db)
+                .await?;
+            (teaching, led)
+        };
+        let links = guardianship::Entity::find()
+            .filter(guardianship::Column::AccountId.eq(account.id))
+            .find_also_related(student::Entity)
+            .all(db)
+            .await?;
+        let own = student::Entity::find()
+            .filter(student::Column::AccountId.eq(account.id))
+            .one(db)
+            .await?;
+
+        let mut administers: BTreeMap<i64, BTreeSet<Role>> = BTreeMap::new();
+        let mut department_admin = false;
+        for grant in grants {
+            match (grant.role, grant.school_id) {
+                (Role::DepartmentAdmin, _) => department_admin = true,
+                (role, Some(school)) => {
+                    administers.entry(school).or_default().insert(role);
+                }
+                (_, None) => {}
+            }
+        }
+        let mut teaches: BTreeMap<i64, BTreeSet<i64>> = BTreeMap::new();
+        let mut class_schools: BTreeMap<i64, i64> = BTreeMap::new();
+        for t in teaching {
+            teaches
+                .entry(t.class_unit_id)
+                .or_default()
+                .insert(t.subject_id);
+            class_schools.insert(t.class_unit_id, t.school_id);
+        }
+        for class in &led {
+            class_schools.insert(class.id, class.school_id);
+        }
+        let mut children: Vec<Child> = links
+            .into_iter()
+            .filter_map(|(link, student)| {
+                student.map(|s| Child {
+                    student_id: s.id,
+                    label: link.label,
+                    school_id: s.school_id,
+                    class_unit_id: s.class_unit_id,
+                })
+            })
+            .collect();
+        children.sort_by_key(|c| c.student_id);
+        Ok(Self {
+            account_id: account.id,
+            session_id,
+            display_name: account.display_name.clone(),
+            confirmed: account.confirmed,
+            department_admin,
+            administers,
+            staff: staff
+                .iter()
+                .map(|s| StaffPost {
+                    staff_id: s.id,
+                    school_id: s.school_id,
+                    position: s.position,
+                })
+                .collect(),
+            teaches,
+            leads: led.iter().map(|c| c.id).collect(),
+            class_schools,
+            children,
+            own_student: own.map(|s| OwnStudent {
+                student_id: s.id,
+                school_id: s.school_id,
+                class_unit_id: s.class_unit_id,
+            }),
+        })
+    }
+
+    /// Whether the viewer administers the school (or every school).
+    pub fn administers_school(&self, school_id: i64) -> bool {
+        self.department_admin || self.administers.contains_key(&school_id)
+    }
+
+    /// Whether the viewer works at the school.
+    pub fn works_at(&self, school_id: i64) -> bool {
+        self.staff.iter().any(|s| s.school_id == school_id)
+    }
+
+    /// What of a student the viewer may see, or `None`.
+    pub fn student_access(&self, student: StudentRef) -> Option<Access> {
+        if self.administers_school(student.school_id)
+            || self.children.iter().any(|c| c.student_id == student.id)
+            || self.own_student.is_some_and(|s| s.student_id == student.id)
+            || self.leads.contains(&student.class_unit_id)
+        {
+            return Some(Access::Full);
+        }
+        self.teaches
+            .get(&student.class_unit_id)
+            .map(|subjects| Access::Subjects(subjects.clone()))
+    }
+
+    /// What of a class's students and lessons the viewer may see, or `None`. Parents and
+    /// students never see a class's roster: other children are not theirs.
+    pub fn class_access(&self, class_unit_id: i64, school_id: i64) -> Option<Access> {
+        if self.administers_school(school_id) || self.leads.contains(&class_unit_id) {
+            return Some(Access::Full);
+        }
+        self.teaches
+            .get(&class_unit_id)
+            .map(|subjects| Access::Subjects(subjects.clone()))
+    }
+
+    /// Whether the viewer belongs to a class: its staff, its students, their parents. Members
+    /// see the class's name, class teacher, timetable, news and forum.
+    pub fn member_of_class(&self, class_unit_id: i64, school_id: i64) -> bool {
+        self.class_access(class_unit_id, school_id).is_some()
+            || self
+                .children
+                .iter()
+                .any(|c| c.class_unit_id == class_unit_id)
+            || self
+                .own_student
+                .is_some_and(|s| s.class_unit_id == class_unit_id)
+    }
+
+    /// Whether the viewer belongs to a school: its staff, its students, their parents.
+    pub fn member_of_school(&self, school_id: i64) -> bool {
+        self.administers_school(school_id)
+            || self.works_at(school_id)
+            || self.children.iter().any(|c| c.school_id == school_id)
+            || self.own_student.is_some_and(|s| s.school_id == school_id)
+    }
+
+    /// Schools the viewer belongs to (for school-scoped lists); `None` means every school.
+    pub fn member_schools(&self) -> Option<BTreeSet<i64>> {
+        if self.department_admin {
+            return None;
+        }
+        let mut schools: BTreeSet<i64> = self.administers.keys().copied().collect();
+        schools.extend(self.staff.iter().map(|s| s.school_id));
+        schools.extend(self.children.iter().map(|c| c.school_id));
+        schools.extend(self.own_student.iter().map(|s| s.school_id));
+        Some(schools)
+    }
+
+    /// Classes the viewer belongs to through children, own studies, leading or teaching.
+    pub fn member_classes(&self) -> BTreeSet<i64> {
+        let mut classes: BTreeSet<i64> = self.teaches.keys().copied().collect();
+        classes.extend(self.leads.iter().copied());
+        classes.extend(self.children.iter().map(|c| c.class_unit_id));
+        classes.extend(self.own_student.iter().map(|s| s.class_unit_id));
+        classes
+    }
+
+    /// The students a viewer sees in lists of "my students": linked children or themselves.
+    pub fn own_students(&self) -> Vec<i64> {
+        let mut ids: Vec<i64> = self.children.iter().map(|c| c.student_id).collect();
+        ids.extend(self.own_student.iter().map(|s| s.student_id));
+        ids
+    }
+}
+
+/// The viewer of a request that requires signing in.
+pub fn signed_in(viewer: Option<&Viewer>) -> AppResult<&Viewer> {
+    viewer.ok_or(AppError::Unauthenticated)
+}
+
+/// The access to a student, or `NOT_FOUND` when there is none.
+pub fn require_student(viewer: &Viewer, student: StudentRef) -> AppResult<Access> {
+    viewer.student_access(student).ok_or(AppError::NotFound)
+}

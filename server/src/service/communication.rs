@@ -1,0 +1,372 @@
+//! Reading communication: news for the viewer's scopes, events, forum threads and posts, and
+//! conversations with their messages and read state. Every list is filtered in SQL by the
+//! scopes the policy gives the viewer.
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::{DateTime, Utc};
+use dnevnik_entities::enums::{ForumScope, NewsScope};
+use dnevnik_entities::{
+    conversation, conversation_participant, event, forum_post, forum_thread, message, news_item,
+};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait, RelationTrait,
+};
+
+use crate::error::AppResult;
+use crate::policy::Viewer;
+
+/// Where a viewer belongs, as SQL conditions on rows with `school_id` / `class_unit_id`.
+struct Scopes {
+    schools: Option<BTreeSet<i64>>,
+    classes: BTreeSet<i64>,
+    administered: BTreeSet<i64>,
+    all: bool,
+}
+
+impl Scopes {
+    fn of(viewer: &Viewer) -> Self {
+        Self {
+            schools: viewer.member_schools(),
+            classes: viewer.member_classes(),
+            administered: viewer.administers.keys().copied().collect(),
+            all: viewer.department_admin,
+        }
+    }
+
+    /// Rows of the viewer's schools that are school-wide, or of their classes (school
+    /// administrators see every class of their schools).
+    fn school_or_class<S: ColumnTrait, C: ColumnTrait>(&self, school: S, class: C) -> Condition {
+        if self.all {
+            return Condition::all();
+        }
+        let schools = self.schools.clone().unwrap_or_default();
+        Condition::any()
+            .add(
+                Condition::all()
+                    .add(school.is_in(schools.iter().copied()))
+                    .add(class.is_null()),
+            )
+            .add(class.is_in(self.classes.iter().copied()))
+            .add(school.is_in(self.administered.iter().copied()))
+    }
+}
+
+/// A page of the news feed: city news, the viewer's schools' news and their classes' news,
+/// newest first.
+pub async fn news(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    after: Option<(DateTime<Utc>, i64)>,
+    limit: u64,
+) -> AppResult<(Vec<news_item::Model>, bool)> {
+    let scopes = Scopes::of(viewer);
+    let now = Utc::now();
+    let visible = Condition::any()
+        .add(news_item::Column::Scope.eq(NewsScope::City))
+        .add(scopes.school_or_class(news_item::Column::SchoolId, news_item::Column::ClassUnitId));
+    let mut query = news_item::Entity::find()
+        .filter(visible)
+        .filter(news_item::Column::WithdrawnAt.is_null())
+        .filter(news_item::Column::PublishedAt.lte(now));
+    if let Some((at, id)) = after {
+        query = query.filter(keyset_before(
+            news_item::Column::PublishedAt,
+            news_item::Column::Id,
+            at,
+            id,
+        ));
+    }
+    page(
+        query
+            .order_by_desc(news_item::Column::PublishedAt)
+            .order_by_desc(news_item::Column::Id),
+        db,
+        limit,
+    )
+    .await
+}
+
+/// Events and parent meetings of the viewer's schools and classes in a time range.
+pub async fn events(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> AppResult<Vec<event::Model>> {
+    let scopes = Scopes::of(viewer);
+    Ok(event::Entity::find()
+        .filter(scopes.school_or_class(event::Column::SchoolId, event::Column::ClassUnitId))
+        .filter(event::Column::StartsAt.gte(from))
+        .filter(event::Column::StartsAt.lt(to))
+        .order_by_asc(event::Column::StartsAt)
+        .order_by_asc(event::Column::Id)
+        .limit(500)
+        .all(db)
+        .await?)
+}
+
+/// The forum threads a viewer may read: pinned first, then by latest post.
+pub async fn forum_threads(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    class_unit_id: Option<i64>,
+    after: Option<(DateTime<Utc>, i64)>,
+    limit: u64,
+) -> AppResult<(Vec<forum_thread::Model>, bool)> {
+    let scopes = Scopes::of(viewer);
+    let mut query = forum_thread::Entity::find().filter(scopes.school_or_class(
+        forum_thread::Column::SchoolId,
+        forum_thread::Column::ClassUnitId,
+    ));
+    if let Some(class) = class_unit_id {
+        query = query
+            .filter(forum_thread::Column::Scope.eq(ForumScope::Class))
+            .filter(forum_thread::Column::ClassUnitId.eq(class));
+    }
+    if let Some((at, id)) = after {
+        query = query.filter(keyset_before(
+            forum_thread::Column::LastPostAt,
+            forum_thread::Column::Id,
+            at,
+            id,
+        ));
+    }
+    page(
+        query
+            .order_by_desc(forum_thread::Column::LastPostAt)
+            .order_by_desc(forum_thread::Column::Id),
+        db,
+        limit,
+    )
+    .await
+}
+
+/// Whether a viewer may read a thread.
+pub fn may_read_thread(viewer: &Viewer, thread: &forum_thread::Model) -> bool {
+    match thread.class_unit_id {
+        Some(class) => {
+            viewer.member_of_class(class, thread.school_id)
+                || viewer.administers_school(thread.school_id)
+        }
+        None => viewer.member_of_school(thread.school_id),
+    }
+}
+
+/// Whether a viewer moderates a thread's school (its staff and administrators).
+pub fn moderates(viewer: &Viewer, school_id: i64) -> bool {
+    viewer.administers_school(school_id) || viewer.works_at(school_id)
+}
+
+/// A page of a thread's posts, oldest first; hidden posts only for moderators.
+pub async fn forum_posts(
+    db: &impl ConnectionTrait,
+    thread: &forum_thread::Model,
+    include_hidden: bool,
+    after: Option<(DateTime<Utc>, i64)>,
+    limit: u64,
+) -> AppResult<(Vec<forum_post::Model>, bool)> {
+    let mut query = forum_post::Entity::find().filter(forum_post::Column::ThreadId.eq(thread.id));
+    if !include_hidden {
+        query = query.filter(forum_post::Column::Hidden.eq(false));
+    }
+    if let Some((at, id)) = after {
+        query = query.filter(
+            Condition::any()
+                .add(forum_post::Column::CreatedAt.gt(at))
+                .add(
+                    Condition::all()
+                        .add(forum_post::Column::CreatedAt.eq(at))
+                        .add(forum_post::Column::Id.gt(id)),
+                ),
+        );
+    }
+    page(
+        query
+            .order_by_asc(forum_post::Column::CreatedAt)
+            .order_by_asc(forum_post::Column::Id),
+        db,
+        limit,
+    )
+    .await
+}
+
+/// Which conversations to list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Folder {
+    /// Every conversation.
+    All,
+    /// Conversations with a message from someone else (входящие).
+    Inbox,
+    /// Conversations with a message from the viewer (исходящие).
+    Sent,
+}
+
+/// A page of the viewer's conversations, latest activity first.
+pub async fn conversations(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    folder: Folder,
+    after: Option<(DateTime<Utc>, i64)>,
+    limit: u64,
+) -> AppResult<(Vec<conversation::Model>, bool)> {
+    let mut query = conversation::Entity::find()
+        .join(
+            JoinType::InnerJoin,
+            conversation_participant::Relation::Conversation.def().rev(),
+        )
+        .filter(conversation_participant::Column::AccountId.eq(viewer.account_id));
+    let sent_by_viewer = message::Entity::find()
+        .select_only()
+        .column(message::Column::ConversationId)
+        .filter(message::Column::SenderAccountId.eq(viewer.account_id))
+        .into_query();
+    let sent_by_others = message::Entity::find()
+        .select_only()
+        .column(message::Column::ConversationId)
+        .filter(
+            Condition::any()
+                .add(message::Column::SenderAccountId.ne(viewer.account_id))
+                .add(message::Column::SenderAccountId.is_null()),
+        )
+        .into_query();
+    query = match folder {
+        Folder::All => query,
+        Folder::Inbox => query.filter(conversation::Column::Id.in_subquery(sent_by_others)),
+        Folder::Sent => query.filter(conversation::Column::Id.in_subquery(sent_by_viewer)),
+    };
+    if let Some((at, id)) = after {
+        query = query.filter(keyset_before(
+            conversation::Column::LastMessageAt,
+            conversation::Column::Id,
+            at,
+            id,
+        ));
+    }
+    page(
+        query
+            .order_by_desc(conversation::Column::LastMessageAt)
+            .order_by_desc(conversation::Column::Id),
+        db,
+        limit,
+    )
+    .await
+}
+
+/// The viewer's participation in a conversation, `None` when they are not in it.
+pub async fn participation(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    conversation_id: i64,
+) -> AppResult<Option<conversation_participant::Model>> {
+    Ok(conversation_participant::Entity::find()
+        .filter(conversation_participant::Column::ConversationId.eq(conversation_id))
+        .filter(conversation_participant::Column::AccountId.eq(viewer.account_id))
+        .one(db)
+        .await?)
+}
+
+/// The participants' accounts of a conversation.
+pub async fn participants(
+    db: &impl ConnectionTrait,
+    conversation_id: i64,
+) -> AppResult<Vec<conversation_participant::Model>> {
+    Ok(conversation_participant::Entity::find()
+        .filter(conversation_participant::Column::ConversationId.eq(conversation_id))
+        .order_by_asc(conversation_participant::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// A page of a conversation's messages, newest first.
+pub async fn messages(
+    db: &impl ConnectionTrait,
+    conversation_id: i64,
+    after: Option<(DateTime<Utc>, i64)>,
+    limit: u64,
+) -> AppResult<(Vec<message::Model>, bool)> {
+    let mut query =
+        message::Entity::find().filter(message::Column::ConversationId.eq(conversation_id));
+    if let Some((at, id)) = after {
+        query = query.filter(keyset_before(
+            message::Column::CreatedAt,
+            message::Column::Id,
+            at,
+            id,
+        ));
+    }
+    page(
+        query
+            .order_by_desc(message::Column::CreatedAt)
+            .order_by_desc(message::Column::Id),
+        db,
+        limit,
+    )
+    .await
+}
+
+/// Unread messages per conversation of the viewer — messages from others after the viewer's
+/// last read — counted in one statement. Conversations without unread messages are absent.
+pub async fn unread_counts(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+) -> AppResult<HashMap<i64, i64>> {
+    use conversation_participant as p;
+    let rows: Vec<(i64, i64)> = p::Entity::find()
+        .select_only()
+        .column(p::Column::ConversationId)
+        .column_as(message::Column::Id.count(), "unread")
+        .join(JoinType::InnerJoin, p::Relation::Conversation.def())
+        .join(
+            JoinType::InnerJoin,
+            message::Relation::Conversation.def().rev(),
+        )
+        .filter(p::Column::AccountId.eq(viewer.account_id))
+        .filter(
+            Condition::any()
+                .add(Expr::col((message::Entity, message::Column::SenderAccountId)).is_null())
+                .add(
+                    Expr::col((message::Entity, message::Column::SenderAccountId))
+                        .ne(viewer.account_id),
+                ),
+        )
+        .filter(
+            Condition::any()
+                .add(Expr::col((p::Entity, p::Column::LastReadAt)).is_null())
+                .add(
+                    Expr::col((message::Entity, message::Column::CreatedAt))
+                        .gt(Expr::col((p::Entity, p::Column::LastReadAt))),
+                ),
+        )
+        .group_by(p::Column::ConversationId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// `(a, id) < (at, before_id)` for newest-first keyset pagination.
+fn keyset_before<A: ColumnTrait, I: ColumnTrait>(
+    at_column: A,
+    id_column: I,
+    at: DateTime<Utc>,
+    id: i64,
+) -> Condition {
+    Condition::any()
+        .add(at_column.lt(at))
+        .add(Condition::all().add(at_column.eq(at)).add(id_column.lt(id)))
+}
+
+/// Fetches one more row than asked to tell whether another page follows.
+async fn page<E: EntityTrait>(
+    query: sea_orm::Select<E>,
+    db: &impl ConnectionTrait,
+    limit: u64,
+) -> AppResult<(Vec<E::Model>, bool)> {
+    let mut rows = query.limit(limit + 1).all(db).await?;
+    let has_next = rows.len() as u64 > limit;
+    rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    Ok((rows, has_next))
+}

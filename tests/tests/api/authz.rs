@@ -1,0 +1,802 @@
+//! The authorization matrix (docs/AUTHZ.md): every entry point and every field that carries a
+//! child's data, asked by every role, including the ways round through nested fields. A row
+//! passes only when each role gets exactly what the matrix says — and allowed answers are
+//! checked for what they contain, so that a partial leak fails too.
+
+use std::collections::BTreeSet;
+
+use dnevnik_server::graphql::ids::{Kind, encode};
+use dnevnik_tests::world::{Who, World};
+use dnevnik_tests::{GraphqlResponse, TestApp};
+use serde_json::{Value, json};
+
+use Who::*;
+
+const FROM: &str = "2026-11-16";
+const TO: &str = "2026-11-22";
+
+fn id(kind: Kind, id: i64) -> String {
+    encode(kind, id).0
+}
+
+async fn ask(app: &TestApp, world: &World, who: Who, query: &str, vars: Value) -> GraphqlResponse {
+    match world.token(who) {
+        Some(token) => app.graphql_as(token, query, vars).await,
+        None => app.graphql(query, vars).await,
+    }
+}
+
+/// Collects every `id` value at a JSON path like `student.marks.nodes[].id`.
+fn ids_at(value: &Value, path: &[&str]) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    collect(value, path, &mut found);
+    found
+}
+
+fn collect(value: &Value, path: &[&str], found: &mut BTreeSet<String>) {
+    match value {
+        Value::Array(items) => items.iter().for_each(|v| collect(v, path, found)),
+        _ => match path.split_first() {
+            None => {
+                if let Some(s) = value.as_str() {
+                    found.insert(s.to_owned());
+                }
+            }
+            Some((head, rest)) => collect(&value[*head], rest, found),
+        },
+    }
+}
+
+/// What a role must get.
+#[derive(Debug)]
+enum Expect {
+    /// Data, with exactly these ids at the checked path.
+    Ids(Vec<String>),
+    /// An error with this code and no data at the root field.
+    Error(&'static str),
+}
+
+struct Row<'a> {
+    name: &'a str,
+    query: String,
+    vars: Value,
+    /// Where in `data` the ids to compare are.
+    path: Vec<&'a str>,
+}
+
+async fn check_row(app: &TestApp, world: &World, row: &Row<'_>, expect: &[(Who, Expect)]) {
+    let mut failures = Vec::new();
+    for (who, expected) in expect {
+        let response = ask(app, world, *who, &row.query, row.vars.clone()).await;
+        match expected {
+            Expect::Error(code) => {
+                let codes = response.error_codes();
+                if !codes.iter().any(|c| c == code) {
+                    failures.push(format!("{who:?}: expected {code}, got {}", response.body));
+                }
+                let leaked = ids_at(response.data(), &row.path);
+                if !leaked.is_empty() {
+                    failures.push(format!("{who:?}: denied but data leaked: {leaked:?}"));
+                }
+            }
+            Expect::Ids(ids) => {
+                if !response.error_codes().is_empty() {
+                    failures.push(format!("{who:?}: expected data, got {}", response.body));
+                    continue;
+                }
+                let got = ids_at(response.data(), &row.path);
+                let want: BTreeSet<String> = ids.iter().cloned().collect();
+                if got != want {
+                    failures.push(format!("{who:?}: expected {want:?}, got {got:?}"));
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "matrix row «{}» failed:\n{}",
+        row.name,
+        failures.join("\n")
+    );
+}
+
+fn ids(list: &[String]) -> Expect {
+    Expect::Ids(list.to_vec())
+}
+
+#[tokio::test]
+async fn the_authorization_matrix_holds_for_every_role() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await;
+    let w = World::build(&app).await?;
+    let a1 = id(Kind::Student, w.student_a1);
+    let a2 = id(Kind::Student, w.student_a2);
+    let b1 = id(Kind::Student, w.student_b1);
+    let class_a = id(Kind::ClassUnit, w.class_a);
+    let mark_math_a1 = id(Kind::Mark, w.mark_math_a1);
+    let mark_russian_a1 = id(Kind::Mark, w.mark_russian_a1);
+    let mark_math_a2 = id(Kind::Mark, w.mark_math_a2);
+    let mark_math_b1 = id(Kind::Mark, w.mark_math_b1);
+    let lesson_math = id(Kind::Lesson, w.lesson_math_a);
+    let lesson_russian = id(Kind::Lesson, w.lesson_russian_a);
+    let both_marks = vec![mark_math_a1.clone(), mark_russian_a1.clone()];
+    let math_only = vec![mark_math_a1.clone()];
+    let not_found = || Expect::Error("NOT_FOUND");
+    let forbidden = || Expect::Error("FORBIDDEN");
+    let anonymous = || Expect::Error("UNAUTHENTICATED");
+
+    // A student by id: their family, themselves, their teachers, their school's and the
+    // city's administrators; nobody else learns they exist.
+    let row = Row {
+        name: "student(id: A1)",
+        query: "query($id: ID!) { student(id: $id) { id fullName } }".into(),
+        vars: json!({ "id": a1 }),
+        path: vec!["student", "id"],
+    };
+    let a1_only = vec![a1.clone()];
+    check_row(
+        &app,
+        &w,
+        &row,
+        &[
+            (Anonymous, anonymous()),
+            (ParentOfA, ids(&a1_only)),
+            (ParentOfB, not_found()),
+            (StudentA, ids(&a1_only)),
+            (TeacherOfA, ids(&a1_only)),
+            (TeacherOfOther, not_found()),
+            (ClassTeacherOfA, ids(&a1_only)),
+            (AdminOfOtherSchool, not_found()),
+            (DepartmentAdmin, ids(&a1_only)),
+        ],
+    )
+    .await;
+
+    // Marks: a subject teacher sees their subject only.
+    let row = Row {
+        name: "student(A1).marks",
+        query: "query($id: ID!) { student(id: $id) { marks(first: 100) { nodes { id } } } }".into(),
+        vars: json!({ "id": a1 }),
+        path: vec!["student", "marks", "nodes", "id"],
+    };
+    check_row(
+        &app,
+        &w,
+        &row,
+        &[
+            (Anonymous, anonymous()),
+            (ParentOfA, ids(&both_marks)),
+            (ParentOfB, not_found()),
+            (StudentA, ids(&both_marks)),
+            (TeacherOfA, ids(&math_only)),
+            (TeacherOfOther, not_found()),
+            (ClassTeacherOfA, ids(&both_marks)),
+            (AdminOfOtherSchool, not_found()),
+            (DepartmentAdmin, ids(&both_marks)),
+        ],
+    )
+    .await;
+
+    // The diary: lessons and marks, within the subject scope.
+    let row = Row {
+        name: "student(A1).diary marks",
+        query: format!(
+            "query($id: ID!) {{ student(id: $id) {{ diary(from: \"{FROM}\", to: \"{TO}\") {{ \
+             lessons {{ marks {{ id }} }} }} }} }}"
+        ),
+        vars: json!({ "id": a1 }),
+        path: vec!["student", "diary", "lessons", "marks", "id"],
+    };
+    check_row(
+        &app,
+        &w,
+        &row,
+        &[
+            (Anonymous, anonymous()),
+            (ParentOfA, ids(&both_marks)),
+            (ParentOfB, not_found()),
+            (StudentA, ids(&both_marks)),
+            (TeacherOfA, ids(&math_only)),
+            (TeacherOfOther, not_found()),
+            (ClassTeacherOfA, ids(&both_marks)),
+            (AdminOfOtherSchool, not_found()),
+            (DepartmentAdmin, ids(&both_marks)),
+        ],
+    )
+    .await;
+    let row = Row {
+        name: "student(A1).diary lessons",
+        query: format!(
+            "query($id: ID!) {{ student(id: $id) {{ diary(from: \"{FROM}\", to: \"{TO}\") {{ \
+             lessons {{ lesson {{ id }} }} }} }} }}"
+        ),
+        vars: json!({ "id": a1 }),
+        path: vec!["student", "diary", "lessons", "lesson", "id"],
+    };
+    let both_lessons = vec![lesson_math.clone(), lesson_russian.clone()];
+    check_row(
+        &app,
+        &w,
+        &row,
+        &[
+            (ParentOfA, ids(&both_lessons)),
+            (TeacherOfA, ids(std::slice::from_ref(&lesson_math))),
+            (ClassTeacherOfA, ids(&both_lessons)),
+            (ParentOfB, not_found()),
+        ],
+    )
+    .await;
+
+    // Progress per subject, attendance, final marks, assessments: the same scope.
+    let row = Row {
+        name: "student(A1).subjects marks",
+        query: "query($id: ID!, $p: ID) { student(id: $id) { subjects(studyPeriodId: $p) { \
+                marks { id } } } }"
+            .into(),
+        vars: json!({ "id": a1, "p": id(Kind::StudyPeriod, w.quarter1) }),
+        path: vec!["student", "subjects", "marks", "id"],
+    };
+    check_row(
+        &app,
+        &w,
+        &row,
+        &[
+            (Anonymous, anonymous()),
+            (ParentOfA, ids(&both_marks)),
+            (StudentA, ids(&both_marks)),
+            (TeacherOfA, ids(&math_only)),
+            (ClassTeacherOfA, ids(&both_marks)),
+            (TeacherOfOther, not_found()),
+            (AdminOfOtherSchool, not_found()),
+            (DepartmentAdmin, ids(&both_marks)),
+        ],
+    )
+    .await;
+    let row = Row {
+        name: "student(A1).attendance",
+        query: format!(
+            "query($id: ID!) {{ student(id: $id) {{ attendance(from: \"{FROM}\", to: \"{TO}\") {{ \
+             entries {{ lesson {{ id }} }} }} }} }}"
+        ),
+        vars: json!({ "id": a1 }),
+        path: vec!["student", "attendance", "entries", "lesson", "id"],
+    };
+    check_row(
+        &app,
+        &w,
+        &row,
+        &[
+            (ParentOfA, ids(std::slice::from_ref(&lesson_russian))),
+            (TeacherOfA, ids(&[])),
+            (ClassTeacherOfA, ids(std::slice::from_ref(&lesson_russian))),
+            (ParentOfB, not_found()),
+            (Anonymous, anonymous()),
+        ],
+    )
+    .await;
+    let row = Row {
+        name: "student(A1).finalMarks",
+        query: format!(
+            "query($id: ID!) {{ student(id: $id) {{ finalMarks(academicYearId: \"{}\") {{ \
+             rows {{ subject {{ id }} }} }} }} }}",
+            id(Kind::AcademicYear, w.year1)
+        ),
+        vars: json!({ "id": a1 }),
+        path: vec!["student", "finalMarks", "rows", "subject", "id"],
+    };
+    let russian = vec![id(Kind::Subject, w.russian)];
+    check_row(
+        &app,
+        &w,
+        &row,
+        &[
+            (ParentOfA, ids(&russian)),
+            (StudentA, ids(&russian)),
+            (TeacherOfA, ids(&[])),
+            (ClassTeacherOfA, ids(&russian)),
+            (AdminOfOtherSchool, not_found()),
+        ],
+    )
+    .await;
+
+    // Birth date and rating: full access only.
+    let response = ask(
+        &app,
+        &w,
+        TeacherOfA,
+        "query($id: ID!) { student(id: $id) { birthDate } }",
+        json!({ "id": a1 }),
+    )
+    .await;
+    assert_eq!(response.assert_ok()["student"]["birthDate"], Value::Null);
+    let response = ask(
+        &app,
+        &w,
+        ParentOfA,
+        "query($id: ID!) { student(id: $id) { birthDate } }",
+        json!({ "id": a1 }),
+    )
+    .await;
+    assert_eq!(response.assert_ok()["student"]["birthDate"], "2015-05-05");
+    let row = Row {
+        name: "student(A1).rating",
+        query: "query($id: ID!) { student(id: $id) { rating { studyPeriod { id } } } }".into(),
+        vars: json!({ "id": a1 }),
+        path: vec!["student", "rating", "studyPeriod", "id"],
+    };
+    let quarter = vec![id(Kind::StudyPeriod, w.quarter1)];
+    check_row(
+        &app,
+        &w,
+        &row,
+        &[
+            (ParentOfA, ids(&quarter)),
+            (StudentA, ids(&quarter)),
+            (TeacherOfA, forbidden()),
+            (ClassTeacherOfA, ids(&quarter)),
+            (ParentOfB, not_found()),
+        ],
+    )
+    .await;
+
+    // Classmates and other classes: a parent or student never reaches another child.
+    let row = Row {
+        name: "student(id: A2), A1's classmate",
+        query: "query($id: ID!) { student(id: $id) { id } }".into(),
+        vars: json!({ "id": a2 }),
+        path: vec!["student", "id"],
+    };
+    let a2_only = vec![a2.clone()];
+    check_row(
+        &app,
+        &w,
+        &row,
+        &[
+            (ParentOfA, not_found()),
+            (StudentA, not_found()),
+            (ParentOfB, not_found()),
+            (TeacherOfA, ids(&a2_only)),
+            (ClassTeacherOfA, ids(&a2_only)),
+            (TeacherOfOther, not_found()),
+        ],
+    )
+    .await;
+    let row = Row {
+        name: "student(id: B1), another class",
+        query: "query($id: ID!) { student(id: $id) { id } }".into(),
+        vars: json!({ "id": b1 }),
+        path: vec!["student", "id"],
+    };
+    let b1_only = vec![b1.clone()];
+    check_row(
+        &app,
+        &w,
+        &row,
+        &[
+            (ParentOfA, not_found()),
+            (ParentOfB, ids(&b1_only)),
+            (StudentA, not_found()),
+            (TeacherOfA, not_found()),
+            (TeacherOfOther, ids(&b1_only)),
+            (ClassTeacherOfA, not_found()),
+            (AdminOfOtherSchool, not_found()),
+            (DepartmentAdmin, ids(&b1_only)),
+        ],
+    )
+    .await;
+
+    // The class: members see it; only its teachers see the roster.
+    let row = Row {
+        name: "classUnit(5А)",
+        query: "query($id: ID!) { classUnit(id: $id) { id } }".into(),
+        vars: json!({ "id": class_a }),
+        path: vec!["classUnit", "id"],
+    };
+    let class_only = vec![class_a.clone()];
+    check_row(
+        &app,
+        &w,
+        &row,
+        &[
+            (Anonymous, anonymous()),
+            (ParentOfA, ids(&class_only)),
+            (ParentOfB, not_found()),
+            (StudentA, ids(&class_only)),
+            (TeacherOfA, ids(&class_only)),
+            (TeacherOfOther, not_found()),
+            (ClassTeacherOfA, ids(&class_only)),
+            (AdminOfOtherSchool, not_found()),
+            (DepartmentAdmin, ids(&class_only)),
+        ],
+    )
+    .await;
+    let row = Row {
+        name: "classUnit(5А).students.marks",
+        query: "query($id: ID!) { classUnit(id: $id) { students { marks(first: 100) { \
+                nodes { id } } } } }"
+            .into(),
+        vars: json!({ "id": class_a }),
+        path: vec!["classUnit", "students", "marks", "nodes", "id"],
+    };
+    let class_math = vec![mark_math_a1.clone(), mark_math_a2.clone()];
+    let class_all = vec![
+        mark_math_a1.clone(),
+        mark_russian_a1.clone(),
+        mark_math_a2.clone(),
+    ];
+    check_row(
+        &app,
+        &w,
+        &row,
+        &[
+            (Anonymous, anonymous()),
+            (ParentOfA, forbidden()),
+            (ParentOfB, not_found()),
+            (StudentA, forbidden()),
+            (TeacherOfA, ids(&class_math)),
+            (TeacherOfOther, not_found()),
+            (ClassTeacherOfA, ids(&class_all)),
+            (AdminOfOtherSchool, not_found()),
+            (DepartmentAdmin, ids(&class_all)),
+        ],
+    )
+    .await;
+
+    // The way round: from one's own child to the class and on to the classmates.
+    let row = Row {
+        name: "viewer.students.student.classUnit.students.marks",
+        query: "{ viewer { students { student { classUnit { students { \
+                marks(first: 100) { nodes { id } } } } } } } }"
+            .into(),
+        vars: json!({}),
+        path: vec![
+            "viewer",
+            "students",
+            "student",
+            "classUnit",
+            "students",
+            "marks",
+            "nodes",
+            "id",
+        ],
+    };
+    check_row(
+        &app,
+        &w,
+        &row,
+        &[
+            (ParentOfA, forbidden()),
+            (ParentOfB, forbidden()),
+            (StudentA, forbidden()),
+        ],
+    )
+    .await;
+
+    // The class journal: the subject's teacher, the class teacher, administrators.
+    let row = Row {
+        name: "classUnit(5А).journal(Mathematics)",
+        query: format!(
+            "query($id: ID!, $s: ID!) {{ classUnit(id: $id) {{ journal(subjectId: $s, \
+             from: \"{FROM}\", to: \"{TO}\") {{ rows {{ marks {{ id }} }} }} }} }}"
+        ),
+        vars: json!({ "id": class_a, "s": id(Kind::Subject, w.math) }),
+        path: vec!["classUnit", "journal", "rows", "marks", "id"],
+    };
+    check_row(
+        &app,
+        &w,
+        &row,
+        &[
+            (ParentOfA, forbidden()),
+            (StudentA, forbidden()),
+            (TeacherOfA, ids(&class_math)),
+            (ClassTeacherOfA, ids(&class_math)),
+            (TeacherOfOther, not_found()),
+            (DepartmentAdmin, ids(&class_math)),
+        ],
+    )
+    .await;
+    let row = Row {
+        name: "classUnit(5А).journal(Russian) by the mathematics teacher",
+        query: format!(
+            "query($id: ID!, $s: ID!) {{ classUnit(id: $id) {{ journal(subjectId: $s, \
+             from: \"{FROM}\", to: \"{TO}\") {{ rows {{ marks {{ id }} }} }} }} }}"
+        ),
+        vars: json!({ "id": class_a, "s": id(Kind::Subject, w.russian) }),
+        path: vec!["classUnit", "journal", "rows", "marks", "id"],
+    };
+    check_row(
+        &app,
+        &w,
+        &row,
+        &[
+            (TeacherOfA, forbidden()),
+            (ClassTeacherOfA, ids(std::slice::from_ref(&mark_russian_a1))),
+        ],
+    )
+    .await;
+
+    // Objects by global id.
+    for (mark, name, allowed) in [
+        (
+            &mark_russian_a1,
+            "node(A1's Russian mark)",
+            vec![ParentOfA, StudentA, ClassTeacherOfA, DepartmentAdmin],
+        ),
+        (
+            &mark_math_b1,
+            "node(B1's mark)",
+            vec![ParentOfB, TeacherOfOther, DepartmentAdmin],
+        ),
+    ] {
+        let row = Row {
+            name,
+            query: "query($id: ID!) { node(id: $id) { id } }".into(),
+            vars: json!({ "id": mark }),
+            path: vec!["node", "id"],
+        };
+        let expect: Vec<(Who, Expect)> = Who::ALL
+            .into_iter()
+            .map(|who| {
+                let outcome = if who == Anonymous {
+                    anonymous()
+                } else if allowed.contains(&who) {
+                    ids(std::slice::from_ref(mark))
+                } else {
+                    not_found()
+                };
+                (who, outcome)
+            })
+            .collect();
+        check_row(&app, &w, &row, &expect).await;
+    }
+
+    // The school's staff list: its staff and administrators.
+    let row = Row {
+        name: "school(1).staff",
+        query: "query($id: ID!) { school(id: $id) { staff { lastName } } }".into(),
+        vars: json!({ "id": id(Kind::School, w.school1) }),
+        path: vec!["school", "staff", "lastName"],
+    };
+    let school1: Vec<String> = ["Другова", "Классная", "Математикова"]
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    check_row(
+        &app,
+        &w,
+        &row,
+        &[
+            (Anonymous, anonymous()),
+            (ParentOfA, forbidden()),
+            (StudentA, forbidden()),
+            (TeacherOfA, ids(&school1)),
+            (ClassTeacherOfA, ids(&school1)),
+            (AdminOfOtherSchool, not_found()),
+            (DepartmentAdmin, ids(&school1)),
+        ],
+    )
+    .await;
+    let row = Row {
+        name: "school(1).classUnits",
+        query: "query($id: ID!) { school(id: $id) { classUnits { id } } }".into(),
+        vars: json!({ "id": id(Kind::School, w.school1) }),
+        path: vec!["school", "classUnits", "id"],
+    };
+    let class_b = id(Kind::ClassUnit, w.class_b);
+    check_row(
+        &app,
+        &w,
+        &row,
+        &[
+            (ParentOfA, ids(&class_only)),
+            (ParentOfB, ids(std::slice::from_ref(&class_b))),
+            (TeacherOfA, ids(&class_only)),
+            (TeacherOfOther, ids(std::slice::from_ref(&class_b))),
+            (DepartmentAdmin, ids(&[class_a.clone(), class_b.clone()])),
+            (AdminOfOtherSchool, not_found()),
+        ],
+    )
+    .await;
+
+    // News: the city's, one's schools' and one's classes'.
+    let row = Row {
+        name: "news",
+        query: "{ news(first: 100) { nodes { id scope } } }".into(),
+        vars: json!({}),
+        path: vec!["news", "nodes", "id"],
+    };
+    let news_a = id(Kind::NewsItem, w.news_class_a);
+    let news_s2 = id(Kind::NewsItem, w.news_school2);
+    let city = city_news_id(&app, &w).await;
+    check_row(
+        &app,
+        &w,
+        &row,
+        &[
+            (Anonymous, anonymous()),
+            (ParentOfA, ids(&[city.clone(), news_a.clone()])),
+            (ParentOfB, ids(std::slice::from_ref(&city))),
+            (StudentA, ids(&[city.clone(), news_a.clone()])),
+            (TeacherOfA, ids(&[city.clone(), news_a.clone()])),
+            (TeacherOfOther, ids(std::slice::from_ref(&city))),
+            (AdminOfOtherSchool, ids(&[city.clone(), news_s2.clone()])),
+            (
+                DepartmentAdmin,
+                ids(&[city.clone(), news_a.clone(), news_s2.clone()]),
+            ),
+        ],
+    )
+    .await;
+
+    // The class forum: the class's members.
+    let thread = id(Kind::ForumThread, w.thread_class_a);
+    let row = Row {
+        name: "forumThread(5А) posts",
+        query: "query($id: ID!) { forumThread(id: $id) { id posts { nodes { body } } } }".into(),
+        vars: json!({ "id": thread }),
+        path: vec!["forumThread", "id"],
+    };
+    let thread_only = vec![thread.clone()];
+    check_row(
+        &app,
+        &w,
+        &row,
+        &[
+            (Anonymous, anonymous()),
+            (ParentOfA, ids(&thread_only)),
+            (ParentOfB, not_found()),
+            (StudentA, ids(&thread_only)),
+            (TeacherOfA, ids(&thread_only)),
+            (TeacherOfOther, not_found()),
+            (ClassTeacherOfA, ids(&thread_only)),
+            (AdminOfOtherSchool, not_found()),
+            (DepartmentAdmin, ids(&thread_only)),
+        ],
+    )
+    .await;
+    let row = Row {
+        name: "forumThreads",
+        query: "{ forumThreads { nodes { id } } }".into(),
+        vars: json!({}),
+        path: vec!["forumThreads", "nodes", "id"],
+    };
+    check_row(
+        &app,
+        &w,
+        &row,
+        &[
+            (ParentOfA, ids(&thread_only)),
+            (ParentOfB, ids(&[])),
+            (TeacherOfOther, ids(&[])),
+            (AdminOfOtherSchool, ids(&[])),
+        ],
+    )
+    .await;
+
+    // Conversations: participants only — not even the department administrator.
+    let conversation = id(Kind::Conversation, w.conversation_pa_ct);
+    let row = Row {
+        name: "node(conversation) messages",
+        query: "query($id: ID!) { node(id: $id) { id ... on Conversation { messages { \
+                nodes { body } } } } }"
+            .into(),
+        vars: json!({ "id": conversation }),
+        path: vec!["node", "id"],
+    };
+    let conversation_only = vec![conversation.clone()];
+    check_row(
+        &app,
+        &w,
+        &row,
+        &[
+            (Anonymous, anonymous()),
+            (ParentOfA, ids(&conversation_only)),
+            (ParentOfB, not_found()),
+            (StudentA, not_found()),
+            (TeacherOfA, not_found()),
+            (ClassTeacherOfA, ids(&conversation_only)),
+            (DepartmentAdmin, not_found()),
+        ],
+    )
+    .await;
+    let row = Row {
+        name: "conversations",
+        query: "{ conversations { nodes { id unreadCount } } }".into(),
+        vars: json!({}),
+        path: vec!["conversations", "nodes", "id"],
+    };
+    check_row(
+        &app,
+        &w,
+        &row,
+        &[
+            (ParentOfA, ids(&conversation_only)),
+            (ClassTeacherOfA, ids(&conversation_only)),
+            (ParentOfB, ids(&[])),
+            (DepartmentAdmin, ids(&[])),
+        ],
+    )
+    .await;
+    Ok(())
+}
+
+async fn city_news_id(app: &TestApp, w: &World) -> String {
+    let response = ask(
+        app,
+        w,
+        DepartmentAdmin,
+        "{ news(first: 100) { nodes { id scope } } }",
+        json!({}),
+    )
+    .await;
+    response.assert_ok()["news"]["nodes"]
+        .as_array()
+        .and_then(|nodes| nodes.iter().find(|n| n["scope"] == "CITY"))
+        .and_then(|n| n["id"].as_str())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn every_root_field_refuses_an_anonymous_caller() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await;
+    let w = World::build(&app).await?;
+    let a1 = id(Kind::Student, w.student_a1);
+    let roots = [
+        ("student", format!("{{ student(id: \"{a1}\") {{ id }} }}")),
+        ("node", format!("{{ node(id: \"{a1}\") {{ id }} }}")),
+        (
+            "classUnit",
+            format!(
+                "{{ classUnit(id: \"{}\") {{ id }} }}",
+                id(Kind::ClassUnit, w.class_a)
+            ),
+        ),
+        (
+            "school",
+            format!(
+                "{{ school(id: \"{}\") {{ id }} }}",
+                id(Kind::School, w.school1)
+            ),
+        ),
+        ("news", "{ news { nodes { id } } }".to_owned()),
+        (
+            "events",
+            "{ events(from: \"2026-11-01\", to: \"2026-12-01\") { id } }".to_owned(),
+        ),
+        (
+            "forumThreads",
+            "{ forumThreads { nodes { id } } }".to_owned(),
+        ),
+        (
+            "forumThread",
+            format!(
+                "{{ forumThread(id: \"{}\") {{ id }} }}",
+                id(Kind::ForumThread, w.thread_class_a)
+            ),
+        ),
+        (
+            "conversations",
+            "{ conversations { nodes { id } } }".to_owned(),
+        ),
+        (
+            "revokeSession",
+            "mutation { revokeSession(input: {sessionId: \"U2Vzc2lvbjox\"}) { sessionId } }"
+                .to_owned(),
+        ),
+    ];
+    for (name, query) in roots {
+        let response = app.graphql(&query, json!({})).await;
+        assert_eq!(
+            response.error_codes(),
+            vec!["UNAUTHENTICATED"],
+            "{name}: {}",
+            response.body
+        );
+    }
+    let response = app
+        .graphql("{ viewer { account { id } } }", json!({}))
+        .await;
+    assert_eq!(response.assert_ok()["viewer"], Value::Null);
+    Ok(())
+}
