@@ -245,6 +245,15 @@ pub struct Config {
     )]
     pub graphql_max_root_fields: usize,
 
+    /// Most directives on one GraphQL field.
+    #[arg(
+        long,
+        env = "DNEVNIK_GRAPHQL_MAX_DIRECTIVES",
+        default_value_t = 5,
+        global = true
+    )]
+    pub graphql_max_directives: usize,
+
     /// Answer GraphQL introspection queries. Default: on in development, off in production.
     #[arg(long, env = "DNEVNIK_GRAPHQL_INTROSPECTION", action = clap::ArgAction::Set, global = true)]
     pub graphql_introspection: Option<bool>,
@@ -294,6 +303,7 @@ impl Config {
             graphql_max_complexity: 1000,
             graphql_max_aliases: 15,
             graphql_max_root_fields: 20,
+            graphql_max_directives: 5,
             graphql_introspection: None,
             session_idle_minutes: 7 * 24 * 60,
             session_lifetime_hours: 30 * 24,
@@ -445,6 +455,7 @@ impl fmt::Debug for Config {
             .field("graphql_max_complexity", &self.graphql_max_complexity)
             .field("graphql_max_aliases", &self.graphql_max_aliases)
             .field("graphql_max_root_fields", &self.graphql_max_root_fields)
+            .field("graphql_max_directives", &self.graphql_max_directives)
             .field("graphql_introspection", &self.graphql_introspection)
             .field("session_idle_minutes", &self.session_idle_minutes)
             .field("session_lifetime_hours", &self.session_lifetime_hours)

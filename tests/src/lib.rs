@@ -131,7 +131,12 @@ impl TestApp {
         };
         let counter = StatementCounter::default();
         let sink = counter.clone();
-        db.set_metric_callback(move |_| sink.add());
+        db.set_metric_callback(move |info| {
+            if std::env::var_os("DNEVNIK_TEST_PRINT_SQL").is_some() {
+                eprintln!("SQL: {}", info.statement);
+            }
+            sink.add();
+        });
         let app = Self::start_with(database, config, Some(db)).await;
         (app, counter)
     }

@@ -1,9 +1,7 @@
 //! Communication in the API: news, events, the forum and private conversations, and the
 //! accounts that author them (shown by display name only).
 
-use async_graphql::connection::{Connection, Edge, EmptyFields, OpaqueCursor};
 use async_graphql::{Context, Enum, ID, Object};
-use chrono::{DateTime as ChronoDateTime, Utc};
 use dnevnik_entities::enums::{EventKind, ForumAddressee, ForumScope, NewsKind, NewsScope};
 use dnevnik_entities::{
     account, class_unit, conversation, event, forum_post, forum_thread, message, news_item, school,
@@ -12,52 +10,18 @@ use dnevnik_entities::{
 use super::context::ContextExt;
 use super::ids::{self, Kind};
 use super::loaders;
+use super::page::{self, Page};
 use super::scalars::DateTime;
 use super::school::{ClassUnit, School};
 use super::student::page_size;
 use crate::error::{AppError, AppResult};
 use crate::service::communication as service;
 
-/// A cursor over a newest-first list.
-pub type TimeCursor = OpaqueCursor<(ChronoDateTime<Utc>, i64)>;
-
-/// A connection page over a newest-first list.
-pub type TimeConnection<T> = Connection<TimeCursor, T, EmptyFields, EmptyFields>;
-
-/// Decodes an `after` cursor of a time-ordered list.
-pub fn decode_time_cursor(after: Option<String>) -> AppResult<Option<(ChronoDateTime<Utc>, i64)>> {
-    use async_graphql::connection::CursorType;
-    after
-        .map(|cursor| {
-            TimeCursor::decode_cursor(&cursor)
-                .map(|c| c.0)
-                .map_err(|_| AppError::bad_input("after", "This is not a valid cursor."))
-        })
-        .transpose()
-}
-
-/// Builds a connection page.
-pub fn connection<M, T>(
-    rows: Vec<M>,
-    has_previous: bool,
-    has_next: bool,
-    key: impl Fn(&M) -> (ChronoDateTime<Utc>, i64),
-    node: impl Fn(M) -> T,
-) -> TimeConnection<T>
-where
-    T: async_graphql::OutputType,
-{
-    let mut page = Connection::new(has_previous, has_next);
-    page.edges.extend(rows.into_iter().map(|row| {
-        let cursor = OpaqueCursor(key(&row));
-        Edge::new(cursor, node(row))
-    }));
-    page
-}
-
 /// A sign-in account, shown by its display name.
+#[derive(Clone)]
 pub struct Account(pub account::Model);
 
+/// A sign-in account, shown by its display name.
 #[Object]
 impl Account {
     /// Opaque global id.
@@ -103,8 +67,10 @@ pub enum NewsKindValue {
 }
 
 /// A news item of the city, a school or a class.
+#[derive(Clone)]
 pub struct NewsItem(pub news_item::Model);
 
+/// A news item of the city, a school or a class.
 #[Object]
 impl NewsItem {
     /// Opaque global id.
@@ -179,8 +145,10 @@ pub enum EventKindValue {
 }
 
 /// An event or parent meeting.
+#[derive(Clone)]
 pub struct Event(pub event::Model);
 
+/// An event or parent meeting.
 #[Object]
 impl Event {
     /// Opaque global id.
@@ -257,8 +225,10 @@ pub enum ForumAddresseeValue {
 }
 
 /// A forum thread.
+#[derive(Clone)]
 pub struct ForumThread(pub forum_thread::Model);
 
+/// A forum thread.
 #[Object]
 impl ForumThread {
     /// Opaque global id.
@@ -326,14 +296,14 @@ impl ForumThread {
         ctx: &Context<'_>,
         #[graphql(desc = "Page size, at most 100 (default 20).")] first: Option<i32>,
         #[graphql(desc = "Cursor of the last post seen.")] after: Option<String>,
-    ) -> AppResult<TimeConnection<ForumPost>> {
+    ) -> AppResult<Page<ForumPost>> {
         let viewer = ctx.viewer()?;
         let limit = page_size(first)?;
-        let after = decode_time_cursor(after)?;
+        let after = page::after(after)?;
         let hidden = service::moderates(viewer, self.0.school_id);
         let (rows, has_next) =
             service::forum_posts(ctx.db()?, &self.0, hidden, after, limit).await?;
-        Ok(connection(
+        Ok(Page::build(
             rows,
             after.is_some(),
             has_next,
@@ -344,8 +314,10 @@ impl ForumThread {
 }
 
 /// A post in a forum thread.
+#[derive(Clone)]
 pub struct ForumPost(pub forum_post::Model);
 
+/// A post in a forum thread.
 #[Object]
 impl ForumPost {
     /// Opaque global id.
@@ -375,6 +347,7 @@ impl ForumPost {
 }
 
 /// A private conversation the viewer takes part in.
+#[derive(Clone)]
 pub struct Conversation {
     /// The row.
     pub model: conversation::Model,
@@ -382,6 +355,7 @@ pub struct Conversation {
     pub unread: i64,
 }
 
+/// A private conversation the viewer takes part in.
 #[Object]
 impl Conversation {
     /// Opaque global id.
@@ -423,17 +397,17 @@ impl Conversation {
         ctx: &Context<'_>,
         #[graphql(desc = "Page size, at most 100 (default 20).")] first: Option<i32>,
         #[graphql(desc = "Cursor of the last message seen.")] after: Option<String>,
-    ) -> AppResult<TimeConnection<Message>> {
+    ) -> AppResult<Page<Message>> {
         let viewer = ctx.viewer()?;
         let limit = page_size(first)?;
-        let after = decode_time_cursor(after)?;
+        let after = page::after(after)?;
         let participation = service::participation(ctx.db()?, viewer, self.model.id)
             .await?
             .ok_or(AppError::NotFound)?;
         let (rows, has_next) = service::messages(ctx.db()?, self.model.id, after, limit).await?;
         let me = viewer.account_id;
         let read_until = participation.last_read_at;
-        Ok(connection(
+        Ok(Page::build(
             rows,
             after.is_some(),
             has_next,
@@ -449,12 +423,14 @@ impl Conversation {
 }
 
 /// A message in a conversation.
+#[derive(Clone)]
 pub struct Message {
     model: message::Model,
     mine: bool,
     read: bool,
 }
 
+/// A message in a conversation.
 #[Object]
 impl Message {
     /// Opaque global id.

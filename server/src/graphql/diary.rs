@@ -51,6 +51,7 @@ impl From<LessonStatus> for LessonStatusValue {
 /// A lesson of a class's timetable on a date.
 pub struct Lesson(pub lesson::Model);
 
+/// A lesson of a class's timetable on a date.
 #[Object]
 impl Lesson {
     /// Opaque global id.
@@ -137,6 +138,7 @@ impl Lesson {
 /// One day of a student's diary.
 pub struct DiaryDay(pub diary_service::DiaryDay);
 
+/// One day of a student's diary.
 #[Object]
 impl DiaryDay {
     /// The day.
@@ -159,6 +161,8 @@ impl DiaryDay {
 /// the student at it.
 pub struct DiaryLesson(pub diary_service::DiaryLesson);
 
+/// A lesson as it appears in one student's diary: the lesson, homework, and what happened to
+/// the student at it.
 #[Object]
 impl DiaryLesson {
     /// The lesson.
@@ -244,6 +248,7 @@ impl DiaryLesson {
 /// Homework (домашнее задание).
 pub struct Homework(pub homework::Model);
 
+/// Homework (домашнее задание).
 #[Object]
 impl Homework {
     /// Opaque global id.
@@ -315,8 +320,10 @@ impl From<control_form::Model> for ControlForm {
 }
 
 /// A mark (отметка) on the 1–5 scale.
+#[derive(Clone)]
 pub struct Mark(pub MarkView);
 
+/// A mark (отметка) on the 1–5 scale.
 #[Object]
 impl Mark {
     /// Opaque global id.
@@ -407,6 +414,7 @@ impl From<AttendanceStatus> for AttendanceStatusValue {
 /// A student's absence or lateness at a lesson.
 pub struct AttendanceRecord(pub attendance_record::Model);
 
+/// A student's absence or lateness at a lesson.
 #[Object]
 impl AttendanceRecord {
     /// Opaque global id.
@@ -450,6 +458,7 @@ pub enum RemarkKindValue {
 /// A teacher's comment on a student at a lesson.
 pub struct Remark(pub remark::Model);
 
+/// A teacher's comment on a student at a lesson.
 #[Object]
 impl Remark {
     /// Opaque global id.
@@ -512,6 +521,7 @@ pub enum FinalMarkValueKind {
 /// A final mark for a quarter, trimester, half-year or the year.
 pub struct FinalMark(pub final_mark::Model);
 
+/// A final mark for a quarter, trimester, half-year or the year.
 #[Object]
 impl FinalMark {
     /// Opaque global id.
@@ -570,6 +580,7 @@ impl FinalMark {
 /// A result of an external assessment (МЦКО diagnostics, ВПР).
 pub struct ExternalAssessment(pub external_assessment::Model);
 
+/// A result of an external assessment (МЦКО diagnostics, ВПР).
 #[Object]
 impl ExternalAssessment {
     /// Opaque global id.
@@ -626,6 +637,7 @@ impl ExternalAssessment {
 /// One subject's progress in a study period.
 pub struct SubjectProgress(pub progress::SubjectProgress);
 
+/// One subject's progress in a study period.
 #[Object]
 impl SubjectProgress {
     /// The subject.
@@ -678,6 +690,7 @@ pub struct FinalMarkCell {
     mark: Option<final_mark::Model>,
 }
 
+/// A cell of the final-marks table.
 #[Object]
 impl FinalMarkCell {
     /// The period (column).
@@ -697,6 +710,7 @@ pub struct FinalMarksRow {
     cells: Vec<FinalMarkCell>,
 }
 
+/// A row of the final-marks table: one subject.
 #[Object]
 impl FinalMarksRow {
     /// The subject.
@@ -713,6 +727,7 @@ impl FinalMarksRow {
 /// Final marks of a year (итоговые оценки): periods as columns, subjects as rows.
 pub struct FinalMarksTable(pub progress::FinalMarksTable);
 
+/// Final marks of a year (итоговые оценки): periods as columns, subjects as rows.
 #[Object]
 impl FinalMarksTable {
     /// The columns: the quarters in order, then the year.
@@ -778,6 +793,7 @@ pub struct Rating {
     pub(crate) rating: progress::Rating,
 }
 
+/// A student's standing in their class for a period: never another student's name or marks.
 #[Object]
 impl Rating {
     /// The period.
@@ -818,6 +834,7 @@ pub struct ClassJournalRow {
     attendance: Vec<attendance_record::Model>,
 }
 
+/// A row of the class journal: a student and their marks and absences in the range.
 #[Object]
 impl ClassJournalRow {
     /// The student.
@@ -931,6 +948,7 @@ impl ClassJournal {
     }
 }
 
+/// The class journal (электронный журнал) of one subject: lessons as columns, students as rows.
 #[Object]
 impl ClassJournal {
     /// The subject.

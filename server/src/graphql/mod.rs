@@ -9,6 +9,7 @@ pub mod limits;
 pub mod loaders;
 pub mod memo;
 pub mod mutation;
+pub mod page;
 pub mod scalars;
 pub mod school;
 pub mod student;
@@ -20,13 +21,13 @@ use dnevnik_entities as e;
 use sea_orm::EntityTrait;
 
 use self::communication::{
-    Account, Conversation, ConversationFolder, Event, ForumThread, NewsItem, TimeConnection,
-    connection, decode_time_cursor,
+    Account, Conversation, ConversationFolder, Event, ForumThread, NewsItem,
 };
 use self::context::ContextExt;
 use self::diary::{Homework, Lesson, Mark};
 use self::ids::Kind;
 use self::mutation::MutationRoot;
+use self::page::Page;
 use self::scalars::Date;
 use self::school::{AcademicYear, ClassUnit, School, StaffMember, StudyPeriod, Subject};
 use self::student::{Student, page_size};
@@ -49,7 +50,7 @@ pub fn build_schema(config: &Config) -> DnevnikSchema {
         .limit_depth(config.graphql_max_depth)
         .limit_complexity(config.graphql_max_complexity)
         .limit_recursive_depth(32)
-        .limit_directives(5)
+        .limit_directives(config.graphql_max_directives)
         .disable_suggestions()
         .extension(DocumentLimits {
             max_aliases: config.graphql_max_aliases,
@@ -106,6 +107,7 @@ pub enum Node {
 /// The root of every read.
 pub struct QueryRoot;
 
+/// The root of every read.
 #[Object(name = "Query")]
 impl QueryRoot {
     /// The signed-in viewer, or `null` for an anonymous request.
@@ -154,12 +156,12 @@ impl QueryRoot {
         ctx: &Context<'_>,
         #[graphql(desc = "Page size, at most 100 (default 20).")] first: Option<i32>,
         #[graphql(desc = "Cursor of the last item seen.")] after: Option<String>,
-    ) -> AppResult<TimeConnection<NewsItem>> {
+    ) -> AppResult<Page<NewsItem>> {
         let viewer = ctx.viewer()?;
         let limit = page_size(first)?;
-        let after = decode_time_cursor(after)?;
+        let after = page::after(after)?;
         let (rows, has_next) = comms::news(ctx.db()?, viewer, after, limit).await?;
-        Ok(connection(
+        Ok(Page::build(
             rows,
             after.is_some(),
             has_next,
@@ -192,13 +194,13 @@ impl QueryRoot {
         #[graphql(desc = "Page size, at most 100 (default 20).")] first: Option<i32>,
         #[graphql(desc = "Cursor of the last thread seen.")] after: Option<String>,
         #[graphql(desc = "Only this class's threads.")] class_unit_id: Option<ID>,
-    ) -> AppResult<TimeConnection<ForumThread>> {
+    ) -> AppResult<Page<ForumThread>> {
         let viewer = ctx.viewer()?;
         let limit = page_size(first)?;
-        let after = decode_time_cursor(after)?;
+        let after = page::after(after)?;
         let class = ids::decode_opt(class_unit_id.as_ref(), Kind::ClassUnit)?;
         let (rows, has_next) = comms::forum_threads(ctx.db()?, viewer, class, after, limit).await?;
-        Ok(connection(
+        Ok(Page::build(
             rows,
             after.is_some(),
             has_next,
@@ -228,15 +230,15 @@ impl QueryRoot {
             default_with = "ConversationFolder::All"
         )]
         folder: ConversationFolder,
-    ) -> AppResult<TimeConnection<Conversation>> {
+    ) -> AppResult<Page<Conversation>> {
         let viewer = ctx.viewer()?;
         let db = ctx.db()?;
         let limit = page_size(first)?;
-        let after = decode_time_cursor(after)?;
+        let after = page::after(after)?;
         let (rows, has_next) =
             comms::conversations(db, viewer, folder.into(), after, limit).await?;
         let unread = comms::unread_counts(db, viewer).await?;
-        Ok(connection(
+        Ok(Page::build(
             rows,
             after.is_some(),
             has_next,

@@ -53,6 +53,7 @@ pub struct RevokeSessionPayload {
 /// The root of every change.
 pub struct MutationRoot;
 
+/// The root of every change.
 #[Object(name = "Mutation")]
 impl MutationRoot {
     /// Signs in with a login and password and returns a bearer token. Unknown logins and wrong

@@ -17,6 +17,7 @@ use crate::service::{diary, structure};
 /// A school (образовательное учреждение).
 pub struct School(pub school::Model);
 
+/// A school (образовательное учреждение).
 #[Object]
 impl School {
     /// Opaque global id.
@@ -98,6 +99,7 @@ impl School {
 /// An academic year (учебный год).
 pub struct AcademicYear(pub academic_year::Model);
 
+/// An academic year (учебный год).
 #[Object]
 impl AcademicYear {
     /// Opaque global id.
@@ -155,6 +157,7 @@ impl From<StudyPeriodKind> for StudyPeriodKindValue {
 /// A study period: a quarter, trimester, half-year or the year.
 pub struct StudyPeriod(pub study_period::Model);
 
+/// A study period: a quarter, trimester, half-year or the year.
 #[Object]
 impl StudyPeriod {
     /// Opaque global id.
@@ -191,6 +194,7 @@ impl StudyPeriod {
 /// A class such as 5А: a grade level and a letter, with its class teacher.
 pub struct ClassUnit(pub class_unit::Model);
 
+/// A class such as 5А: a grade level and a letter, with its class teacher.
 #[Object]
 impl ClassUnit {
     /// Opaque global id.
@@ -280,6 +284,7 @@ impl ClassUnit {
 /// A school subject.
 pub struct Subject(pub subject::Model);
 
+/// A school subject.
 #[Object]
 impl Subject {
     /// Opaque global id.
@@ -329,6 +334,7 @@ impl From<StaffPosition> for StaffPositionValue {
 /// A teacher or another member of a school's staff.
 pub struct StaffMember(pub staff_member::Model);
 
+/// A teacher or another member of a school's staff.
 #[Object]
 impl StaffMember {
     /// Opaque global id.

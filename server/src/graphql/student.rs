@@ -9,7 +9,6 @@
 
 use std::sync::Arc;
 
-use async_graphql::connection::{Connection, Edge, EmptyFields, OpaqueCursor};
 use async_graphql::{Context, ID, Object};
 use chrono::{NaiveDate, Weekday};
 use dnevnik_entities::{class_unit, school, student};
@@ -21,16 +20,13 @@ use super::diary::{
 };
 use super::ids::{self, Kind};
 use super::loaders;
+use super::page::{self, Page};
 use super::scalars::Date;
 use super::school::{ClassUnit, School, full_name};
 use crate::error::{AppError, AppResult};
 use crate::policy::{Access, StudentRef};
 use crate::service::diary::{self as diary_service, Scoped};
 use crate::service::{marks, progress, records};
-
-/// A page of marks, newest first.
-pub type MarkConnection =
-    Connection<OpaqueCursor<(NaiveDate, i64)>, Mark, EmptyFields, EmptyFields>;
 
 /// Largest page of any connection.
 pub const MAX_PAGE: i32 = 100;
@@ -134,6 +130,7 @@ impl Student {
     }
 }
 
+/// A student, as far as the viewer may see them.
 #[Object]
 impl Student {
     /// Opaque global id.
@@ -225,9 +222,9 @@ impl Student {
         #[graphql(desc = "Only marks on or before this day.")] to: Option<Date>,
         #[graphql(desc = "Only marks in this subject.")] subject_id: Option<ID>,
         #[graphql(desc = "Only marks in this study period.")] study_period_id: Option<ID>,
-    ) -> AppResult<MarkConnection> {
+    ) -> AppResult<Page<Mark>> {
         let limit = page_size(first)?;
-        let after = decode_cursor(after)?;
+        let after = page::after::<(NaiveDate, i64)>(after)?;
         let filter = marks::Filter {
             from: from.map(|d| d.0),
             to: to.map(|d| d.0),
@@ -236,12 +233,13 @@ impl Student {
         };
         let (rows, has_next) =
             marks::page(ctx.db()?, &self.scoped(), &filter, after, limit).await?;
-        let mut connection = Connection::new(after.is_some(), has_next);
-        connection.edges.extend(rows.into_iter().map(|view| {
-            let cursor = OpaqueCursor((view.mark.date, view.mark.id));
-            Edge::new(cursor, Mark(view))
-        }));
-        Ok(connection)
+        Ok(Page::build(
+            rows,
+            after.is_some(),
+            has_next,
+            |view| (view.mark.date, view.mark.id),
+            Mark,
+        ))
     }
 
     /// Progress per subject in a study period (default: the current quarter): marks, weighted
@@ -380,16 +378,4 @@ pub fn page_size(first: Option<i32>) -> AppResult<u64> {
         ));
     }
     Ok(u64::try_from(first).unwrap_or(20))
-}
-
-/// Decodes an `after` cursor.
-fn decode_cursor(after: Option<String>) -> AppResult<Option<(NaiveDate, i64)>> {
-    use async_graphql::connection::CursorType;
-    after
-        .map(|cursor| {
-            OpaqueCursor::<(NaiveDate, i64)>::decode_cursor(&cursor)
-                .map(|c| c.0)
-                .map_err(|_| AppError::bad_input("after", "This is not a valid cursor."))
-        })
-        .transpose()
 }

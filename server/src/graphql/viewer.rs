@@ -49,6 +49,7 @@ pub struct RoleAssignment {
     student_id: Option<i64>,
 }
 
+/// A role with its scope: a school, a class (and subject), or a student.
 #[Object]
 impl RoleAssignment {
     /// The role.
@@ -107,6 +108,7 @@ pub struct LinkedStudent {
     student: Student,
 }
 
+/// A student of the viewer's own: a linked child (with the parent's label) or themselves.
 #[Object]
 impl LinkedStudent {
     /// The parent's own name for this child's diary ("Маша"); null for the student themselves.
@@ -143,6 +145,7 @@ pub struct Session {
     current: bool,
 }
 
+/// One of the viewer's sign-in sessions.
 #[Object]
 impl Session {
     /// Opaque global id.
@@ -192,6 +195,7 @@ fn policy_viewer<'a>(ctx: &'a Context<'_>) -> AppResult<&'a PolicyViewer> {
     ctx.viewer()
 }
 
+/// The signed-in user and what they may see.
 #[Object]
 impl Viewer {
     /// The viewer's own account.

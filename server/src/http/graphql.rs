@@ -64,13 +64,26 @@ pub async fn execute(
         memo: Default::default(),
     };
     let request = loaders::install(request.data(context), &state.db);
-    let response = state.schema.execute(request).await;
+    let mut response = state.schema.execute(request).await;
+    label_errors(&mut response);
     let extra_headers = response.http_headers.clone();
     let mut answer = (StatusCode::OK, axum::Json(response)).into_response();
     for (name, value) in extra_headers.iter() {
         answer.headers_mut().append(name, value.clone());
     }
     answer
+}
+
+/// Gives every error a code. Resolver errors carry theirs; what remains are the engine's
+/// own rejections of the document (syntax, validation, depth, complexity), which are the
+/// client's to fix.
+fn label_errors(response: &mut async_graphql::Response) {
+    for error in &mut response.errors {
+        let extensions = error.extensions.get_or_insert_with(Default::default);
+        if extensions.get("code").is_none() {
+            extensions.set("code", "BAD_USER_INPUT");
+        }
+    }
 }
 
 /// An application error in the GraphQL response shape, before execution.

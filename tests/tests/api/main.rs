@@ -5,8 +5,10 @@
 mod authz;
 mod constraints;
 mod demo;
+mod diary;
 mod graphql_http;
 mod health;
+mod limits;
 mod migrations;
 mod schema;
 mod synthetic;

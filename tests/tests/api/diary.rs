@@ -1,0 +1,212 @@
+//! The diary views on the demo school: what the demo parent sees of each child, and that the
+//! main views run a fixed number of SQL statements whatever the range and the number of
+//! children (no N+1).
+
+use chrono::{Days, NaiveDate, Weekday};
+use dnevnik_tests::TestApp;
+use sea_orm::{ConnectionTrait, Statement};
+use serde_json::{Value, json};
+
+fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+fn monday() -> NaiveDate {
+    today().week(Weekday::Mon).first_day()
+}
+
+fn days(day: NaiveDate, n: i64) -> NaiveDate {
+    if n >= 0 {
+        day.checked_add_days(Days::new(n as u64)).unwrap_or(day)
+    } else {
+        day.checked_sub_days(Days::new((-n) as u64)).unwrap_or(day)
+    }
+}
+
+async fn one_id(app: &TestApp, sql: &str) -> anyhow::Result<i64> {
+    let row = app
+        .db
+        .query_one_raw(Statement::from_string(app.db.get_database_backend(), sql))
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no row for {sql}"))?;
+    Ok(row.try_get::<i64>("", "id")?)
+}
+
+/// The demo parent (two children) and a parent with one child.
+async fn parents(app: &TestApp) -> anyhow::Result<(String, String)> {
+    let two = one_id(
+        app,
+        "SELECT account_id AS id FROM external_identities WHERE provider = 'dev' AND subject = 'parent'",
+    )
+    .await?;
+    let one = one_id(
+        app,
+        "SELECT account_id AS id FROM guardianships GROUP BY account_id \
+         HAVING COUNT(*) = 1 ORDER BY account_id LIMIT 1",
+    )
+    .await?;
+    Ok((app.session_for(two).await, app.session_for(one).await))
+}
+
+const WEEK_DIARY: &str = "query($from: Date!, $to: Date!) { viewer { students { label student {
+    fullName classUnit { name }
+    diary(from: $from, to: $to) { date holiday lessons {
+        number startsAt endsAt room topic status
+        subject { name } teacher { shortName }
+        homeworkDue { text dueOn } homeworkGiven { text }
+        marks { value weight comment isExam controlForm { name } }
+        attendance { status minutesLate } remarks { kind text } } } } } } }";
+
+const QUARTER_MARKS: &str = "{ viewer { students { student {
+    subjects { subject { name } teachers { shortName }
+        marks { value weight date controlForm { shortName } }
+        average roundedAverage finalMark { display } missedLessons heldLessons } } } } }";
+
+#[tokio::test]
+async fn the_demo_parent_sees_each_childs_week_and_nobody_else() -> anyhow::Result<()> {
+    let app = TestApp::spawn_demo().await;
+    let (parent, _) = parents(&app).await?;
+    // The latest full school week that has already happened.
+    let from = days(monday(), -7);
+    let to = days(from, 6);
+    let response = app
+        .graphql_as(
+            &parent,
+            WEEK_DIARY,
+            json!({ "from": from.to_string(), "to": to.to_string() }),
+        )
+        .await;
+    let data = response.assert_ok();
+    let students = data["viewer"]["students"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(students.len(), 2, "{data}");
+    let classes: Vec<&str> = students
+        .iter()
+        .filter_map(|s| s["student"]["classUnit"]["name"].as_str())
+        .collect();
+    assert_eq!(classes, vec!["5А", "2Б"]);
+    for child in &students {
+        let days = child["student"]["diary"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(days.len(), 7);
+        let lessons: Vec<&Value> = days
+            .iter()
+            .flat_map(|d| d["lessons"].as_array().into_iter().flatten())
+            .collect();
+        assert!(lessons.len() >= 10, "{} lessons", lessons.len());
+        assert!(lessons.iter().all(|l| l["subject"]["name"].is_string()));
+        assert!(lessons.iter().any(|l| l["topic"].is_string()));
+        let homework = lessons
+            .iter()
+            .filter(|l| l["homeworkDue"].as_array().is_some_and(|h| !h.is_empty()))
+            .count();
+        assert!(homework > 0, "no homework in the week");
+        let marks = lessons
+            .iter()
+            .filter(|l| l["marks"].as_array().is_some_and(|m| !m.is_empty()))
+            .count();
+        assert!(marks > 0, "no marks in the week");
+    }
+
+    // Any other student is refused.
+    let stranger = one_id(
+        &app,
+        "SELECT id FROM students WHERE id NOT IN (SELECT student_id FROM guardianships \
+         WHERE account_id = (SELECT account_id FROM external_identities WHERE subject = 'parent')) \
+         ORDER BY id LIMIT 1",
+    )
+    .await?;
+    let id =
+        dnevnik_server::graphql::ids::encode(dnevnik_server::graphql::ids::Kind::Student, stranger);
+    let response = app
+        .graphql_as(
+            &parent,
+            "query($id: ID!) { student(id: $id) { fullName } }",
+            json!({ "id": id.0 }),
+        )
+        .await;
+    assert_eq!(response.error_codes(), vec!["NOT_FOUND"]);
+    assert_eq!(response.data(), &Value::Null);
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_quarter_view_gives_averages_by_the_schools_rounding() -> anyhow::Result<()> {
+    let app = TestApp::spawn_demo().await;
+    let token = app.sign_in("student", "demo-student").await;
+    let response = app.graphql_as(&token, QUARTER_MARKS, json!({})).await;
+    let data = response.assert_ok();
+    let subjects = data["viewer"]["students"][0]["student"]["subjects"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(subjects.len() >= 10, "{} subjects", subjects.len());
+    let mut checked = 0;
+    for subject in subjects {
+        let marks = subject["marks"].as_array().cloned().unwrap_or_default();
+        if marks.is_empty() {
+            assert_eq!(subject["average"], Value::Null);
+            continue;
+        }
+        let (sum, weights) = marks.iter().fold((0i64, 0i64), |(s, w), m| {
+            let v = m["value"].as_i64().unwrap_or(0);
+            let wt = m["weight"].as_i64().unwrap_or(0);
+            (s + v * wt, w + wt)
+        });
+        let hundredths = sum * 100 / weights;
+        assert_eq!(subject["average"].as_f64(), Some(hundredths as f64 / 100.0));
+        // The demo school rounds up from .60.
+        let expected = hundredths / 100 + i64::from(hundredths % 100 >= 60);
+        assert_eq!(
+            subject["roundedAverage"].as_i64(),
+            Some(expected),
+            "{subject}"
+        );
+        checked += 1;
+    }
+    assert!(checked > 5);
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_main_views_run_a_fixed_number_of_statements() -> anyhow::Result<()> {
+    let (app, counter) = TestApp::spawn_counting(true).await;
+    let (two_children, one_child) = parents(&app).await?;
+    let one_day = (monday(), monday());
+    let four_weeks = (days(monday(), -21), days(monday(), 6));
+    let mut diary_counts = Vec::new();
+    for token in [&one_child, &two_children] {
+        for (from, to) in [one_day, four_weeks] {
+            let vars = json!({ "from": from.to_string(), "to": to.to_string() });
+            let (response, statements) = counter
+                .during(app.graphql_as(token, WEEK_DIARY, vars))
+                .await;
+            response.assert_ok();
+            diary_counts.push(statements);
+        }
+    }
+    let mut quarter_counts = Vec::new();
+    for token in [&one_child, &two_children] {
+        let (response, statements) = counter
+            .during(app.graphql_as(token, QUARTER_MARKS, json!({})))
+            .await;
+        response.assert_ok();
+        quarter_counts.push(statements);
+    }
+    println!("diary statements: {diary_counts:?}; quarter statements: {quarter_counts:?}");
+    assert!(
+        diary_counts.iter().all(|c| *c == diary_counts[0]),
+        "{diary_counts:?}"
+    );
+    assert!(
+        quarter_counts.iter().all(|c| *c == quarter_counts[0]),
+        "{quarter_counts:?}"
+    );
+    assert_eq!(diary_counts[0], 16, "{diary_counts:?}");
+    assert_eq!(quarter_counts[0], 16, "{quarter_counts:?}");
+    Ok(())
+}
