@@ -26,6 +26,7 @@ pub mod homework;
 pub mod import_batch;
 pub mod import_batch_row;
 pub mod lesson;
+pub mod login_state;
 pub mod mark;
 pub mod mark_revision;
 pub mod message;

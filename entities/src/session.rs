@@ -21,6 +21,8 @@ pub struct Model {
     pub last_seen_at: DateTimeUtc,
     /// After this instant the session is invalid and may be purged.
     pub expires_at: DateTimeUtc,
+    /// The identity provider the session was signed in through, for signing out there too.
+    pub provider: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

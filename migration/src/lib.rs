@@ -12,6 +12,7 @@ mod m20261128_000004_create_communication;
 mod m20261128_000005_create_access;
 mod m20261128_000006_create_integration_and_audit;
 mod m20261128_000007_create_rate_limits;
+mod m20261128_000008_create_sign_in_flows;
 
 /// Every migration, oldest first.
 #[derive(Debug)]
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000005_create_access::Migration),
             Box::new(m20261128_000006_create_integration_and_audit::Migration),
             Box::new(m20261128_000007_create_rate_limits::Migration),
+            Box::new(m20261128_000008_create_sign_in_flows::Migration),
         ]
     }
 }

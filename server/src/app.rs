@@ -19,6 +19,7 @@ pub struct Application {
     listener: TcpListener,
     state: AppState,
     address: SocketAddr,
+    demo_code: Option<String>,
 }
 
 impl Application {
@@ -53,7 +54,20 @@ impl Application {
             config.public_url = Some(format!("http://{address}"));
         }
         let schema = graphql::build_schema(&config);
+        let providers = crate::auth::oidc::Providers::from_config(&config)?;
+        if config.demo_enabled() {
+            let issuer = crate::http::dev_idp::issuer(&config.public_url());
+            crate::auth::identity::rekey_dev_identities(&db, &issuer)
+                .await
+                .map_err(|e| anyhow::anyhow!("cannot update development identities: {e:?}"))?;
+        }
+        let demo_code = if config.demo_enabled() {
+            seed::demo::fresh_parent2_code(&db, config.secret_key()).await?
+        } else {
+            None
+        };
         let state = AppState(Arc::new(App {
+            providers,
             config_arc: Arc::new(config.clone()),
             config,
             db,
@@ -64,6 +78,7 @@ impl Application {
             listener,
             state,
             address,
+            demo_code,
         })
     }
 
@@ -75,6 +90,11 @@ impl Application {
     /// The address actually bound.
     pub fn address(&self) -> SocketAddr {
         self.address
+    }
+
+    /// In development, the access code just issued for parent2's approved application.
+    pub fn demo_code(&self) -> Option<&str> {
+        self.demo_code.as_deref()
     }
 
     /// The shared state (tests use its database handle).

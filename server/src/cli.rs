@@ -29,7 +29,7 @@ pub async fn run(args: Cli) -> anyhow::Result<()> {
 
 async fn serve(config: Config) -> anyhow::Result<()> {
     let app = Application::build(config).await?;
-    seed::banner::print(app.state(), app.address()).await?;
+    seed::banner::print(app.state(), app.address(), app.demo_code()).await?;
     app.run_until_stopped().await
 }
 

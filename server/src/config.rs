@@ -266,6 +266,18 @@ pub struct Config {
     #[arg(long, env = "DNEVNIK_SESSION_LIFETIME_HOURS", default_value_t = 30 * 24, global = true)]
     pub session_lifetime_hours: u64,
 
+    /// Identity providers as a JSON list, e.g.
+    /// `[{"name":"mos","kind":"oidc","issuer":"https://login.example","client_id":"dnevnik",
+    /// "client_secret":"…","trusted_claim":"trusted"}]`; ESIA entries take `"kind":"esia"` (see
+    /// docs/SIGN-IN.md). Development adds the built-in provider `dev`.
+    #[arg(
+        long,
+        env = "DNEVNIK_OIDC_PROVIDERS",
+        hide_env_values = true,
+        global = true
+    )]
+    pub oidc_providers: Option<String>,
+
     /// On SIGTERM/SIGINT, how long in-flight requests may take to finish, in seconds.
     #[arg(
         long,
@@ -274,6 +286,75 @@ pub struct Config {
         global = true
     )]
     pub shutdown_grace_secs: u64,
+}
+
+/// How an identity provider speaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProviderKind {
+    /// Standard OpenID Connect with discovery.
+    Oidc,
+    /// Gosuslugi's ESIA: fixed endpoints, signed client secrets, pinned certificates.
+    Esia,
+}
+
+/// One identity provider.
+#[derive(Clone, serde::Deserialize, serde::Serialize)]
+pub struct ProviderConfig {
+    /// Name in URLs: `/auth/oidc/{name}/start`.
+    pub name: String,
+    /// The protocol.
+    pub kind: ProviderKind,
+    /// Label on the sign-in button.
+    #[serde(default)]
+    pub label: Option<String>,
+    /// OIDC: the issuer URL (discovery at `{issuer}/.well-known/openid-configuration`);
+    /// ESIA: the base URL, e.g. `https://esia.gosuslugi.ru`.
+    pub issuer: String,
+    /// The client id registered with the provider.
+    pub client_id: String,
+    /// OIDC: the client secret.
+    #[serde(default)]
+    pub client_secret: Option<String>,
+    /// Scopes beyond `openid`.
+    #[serde(default)]
+    pub scopes: Vec<String>,
+    /// OIDC: the boolean claim that marks a confirmed (trusted) identity; none means no
+    /// identity from this provider is confirmed.
+    #[serde(default)]
+    pub trusted_claim: Option<String>,
+    /// ESIA: the issuer ESIA writes into its tokens (`iss`).
+    #[serde(default)]
+    pub token_issuer: Option<String>,
+    /// ESIA: ESIA's certificate or public key (PEM) that signs its tokens, pinned.
+    #[serde(default)]
+    pub provider_certificate_pem: Option<String>,
+    /// ESIA: the hash of the system's certificate (`client_certificate_hash`).
+    #[serde(default)]
+    pub client_certificate_hash: Option<String>,
+    /// ESIA: how client secrets are signed.
+    #[serde(default)]
+    pub signer: Option<SignerConfig>,
+}
+
+/// How ESIA client secrets are signed.
+#[derive(Clone, serde::Deserialize, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum SignerConfig {
+    /// RSA-SHA256 with a PEM key: for tests against an ESIA-shaped stub only.
+    RsaTest {
+        /// PKCS#8 private key.
+        private_key_pem: String,
+    },
+    /// An external program (the GOST R 34.10-2012 signer in production): it reads the text to
+    /// sign on standard input and writes the detached signature, base64url, on standard output.
+    Command {
+        /// Path of the program.
+        program: String,
+        /// Its arguments.
+        #[serde(default)]
+        args: Vec<String>,
+    },
 }
 
 /// The development secret: public on purpose, so that it is useless anywhere else.
@@ -307,6 +388,7 @@ impl Config {
             graphql_introspection: None,
             session_idle_minutes: 7 * 24 * 60,
             session_lifetime_hours: 30 * 24,
+            oidc_providers: None,
             shutdown_grace_secs: 10,
         }
     }
@@ -354,6 +436,7 @@ impl Config {
                 "session idle time and lifetime must be positive".to_owned(),
             ));
         }
+        self.providers()?;
         if self.db_max_connections == 0 {
             return Err(ConfigError(
                 "DNEVNIK_DB_MAX_CONNECTIONS must be at least 1".to_owned(),
@@ -395,6 +478,34 @@ impl Config {
     /// The request timeout.
     pub fn request_timeout(&self) -> Duration {
         Duration::from_secs(self.request_timeout_secs)
+    }
+
+    /// The configured identity providers (without the development provider).
+    pub fn providers(&self) -> Result<Vec<ProviderConfig>, ConfigError> {
+        let Some(json) = self
+            .oidc_providers
+            .as_deref()
+            .filter(|j| !j.trim().is_empty())
+        else {
+            return Ok(Vec::new());
+        };
+        let providers: Vec<ProviderConfig> = serde_json::from_str(json)
+            .map_err(|e| ConfigError(format!("DNEVNIK_OIDC_PROVIDERS is not valid: {e}")))?;
+        for provider in &providers {
+            let valid_name = !provider.name.is_empty()
+                && provider.name.len() <= 32
+                && provider
+                    .name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            if !valid_name || provider.name == "dev" {
+                return Err(ConfigError(format!(
+                    "identity provider name `{}` must be lowercase letters, digits or '-', and not `dev`",
+                    provider.name
+                )));
+            }
+        }
+        Ok(providers)
     }
 
     /// Whether GraphQL introspection is answered.
@@ -459,6 +570,13 @@ impl fmt::Debug for Config {
             .field("graphql_introspection", &self.graphql_introspection)
             .field("session_idle_minutes", &self.session_idle_minutes)
             .field("session_lifetime_hours", &self.session_lifetime_hours)
+            .field(
+                "oidc_providers",
+                &self
+                    .providers()
+                    .map(|p| p.iter().map(|p| p.name.clone()).collect::<Vec<_>>())
+                    .ok(),
+            )
             .field("shutdown_grace_secs", &self.shutdown_grace_secs)
             .finish()
     }

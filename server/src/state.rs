@@ -23,6 +23,8 @@ pub struct App {
     pub schema: DnevnikSchema,
     /// Process-local counters for `/metrics`.
     pub metrics: Metrics,
+    /// Identity providers by name.
+    pub providers: crate::auth::oidc::Providers,
 }
 
 /// A cheap handle on [`App`].

@@ -1,7 +1,12 @@
-//! Who is calling: local passwords, sessions (cookie or bearer), attempt limits and local
-//! sign-in; identity providers and access-code redemption join here.
+//! Who is calling: local passwords, sessions (cookie or bearer), attempt limits, local
+//! sign-in, identity providers (standard OpenID Connect and ESIA) and the accounts they lead
+//! to, and access codes that link a child.
 
+pub mod access_code;
+pub mod esia;
+pub mod identity;
 pub mod login;
+pub mod oidc;
 pub mod password;
 pub mod rate_limit;
 pub mod session;

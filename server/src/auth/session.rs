@@ -46,6 +46,18 @@ pub async fn start(
     user_agent: Option<&str>,
     policy: SessionPolicy,
 ) -> AppResult<(String, session::Model)> {
+    start_via(db, account_id, kind, user_agent, policy, None).await
+}
+
+/// Starts a session signed in through an identity provider.
+pub async fn start_via(
+    db: &impl ConnectionTrait,
+    account_id: i64,
+    kind: SessionKind,
+    user_agent: Option<&str>,
+    policy: SessionPolicy,
+    provider: Option<&str>,
+) -> AppResult<(String, session::Model)> {
     let token = new_token().map_err(AppError::internal)?;
     let now = Utc::now();
     let model = session::ActiveModel {
@@ -56,6 +68,7 @@ pub async fn start(
         created_at: Set(now),
         last_seen_at: Set(now),
         expires_at: Set(now + policy.lifetime),
+        provider: Set(provider.map(str::to_owned)),
         ..Default::default()
     }
     .insert(db)

@@ -50,6 +50,45 @@ pub struct RevokeSessionPayload {
     pub session_id: ID,
 }
 
+/// An access code from an envelope.
+#[derive(InputObject)]
+pub struct RedeemAccessCodeInput {
+    /// The code as printed, e.g. `K7QM-2X9D-HT4R-WB6N-Z3P8` (case, dashes and spaces do not
+    /// matter).
+    pub code: String,
+    /// For a guardian code: the parent's own name for this child in the diary ("Маша");
+    /// defaults to the child's first name.
+    pub label: Option<String>,
+}
+
+/// What a redeemed code linked.
+pub struct RedeemAccessCodePayload {
+    student_id: i64,
+    guardian: bool,
+}
+
+#[Object]
+impl RedeemAccessCodePayload {
+    /// The student now linked to the viewer.
+    async fn student(&self, ctx: &Context<'_>) -> AppResult<super::student::Student> {
+        // The viewer was loaded before the link existed; the successful redemption is what
+        // grants the access.
+        let student =
+            super::loaders::load::<dnevnik_entities::student::Entity>(ctx, self.student_id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+        Ok(super::student::Student::single(
+            student,
+            crate::policy::Access::Full,
+        ))
+    }
+
+    /// Whether the viewer became the student's guardian (otherwise: the student themselves).
+    async fn guardian(&self) -> bool {
+        self.guardian
+    }
+}
+
 /// The root of every change.
 pub struct MutationRoot;
 
@@ -76,6 +115,38 @@ impl MutationRoot {
         Ok(LoginPayload {
             token,
             account: Account(account),
+        })
+    }
+
+    /// Links a child to the signed-in account with the one-time code from the school's
+    /// envelope. A guardian code needs a confirmed (Gosuslugi) account; a student code makes the
+    /// account the student's own. Unknown, wrong, expired and used codes give the same
+    /// `BAD_USER_INPUT`; too many failures give `RATE_LIMITED`. At most one per request.
+    async fn redeem_access_code(
+        &self,
+        ctx: &Context<'_>,
+        input: RedeemAccessCodeInput,
+    ) -> AppResult<RedeemAccessCodePayload> {
+        let request = ctx.request()?;
+        let viewer = ctx.viewer()?;
+        if input.code.len() > 100 || input.label.as_ref().is_some_and(|l| l.chars().count() > 64) {
+            return Err(AppError::bad_input(
+                "code",
+                "This code is not valid. Check it and try again.",
+            ));
+        }
+        let redeemed = crate::auth::access_code::redeem(
+            &request.db,
+            request.config.secret_key(),
+            viewer,
+            &input.code,
+            input.label.as_deref(),
+            &request.client,
+        )
+        .await?;
+        Ok(RedeemAccessCodePayload {
+            student_id: redeemed.student_id,
+            guardian: redeemed.kind == dnevnik_entities::enums::AccessKind::Guardian,
         })
     }
 

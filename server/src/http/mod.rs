@@ -1,9 +1,11 @@
 //! The axum router: GraphQL, health and readiness, metrics; and the layers every request passes
 //! through (request id, one tracing span, body limit, timeout, `Cache-Control`).
 
-mod caller;
+pub mod caller;
 pub mod cookies;
+pub mod dev_idp;
 mod graphql;
+mod pages;
 
 use std::time::Duration;
 
@@ -33,7 +35,11 @@ const BODY_LIMIT: usize = 64 * 1024;
 /// Builds the whole router over the shared state.
 pub fn router(state: AppState) -> Router {
     let timeout = state.config.request_timeout();
-    Router::new()
+    let mut routes = Router::new().merge(pages::routes());
+    if state.config.demo_enabled() {
+        routes = routes.merge(dev_idp::routes());
+    }
+    routes
         .route("/graphql", get(graphql::graphiql).post(graphql::execute))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))

@@ -10,7 +10,11 @@ use crate::state::AppState;
 use super::demo::{self, DEMO_PARENTS, DEMO_SIGN_INS};
 
 /// Prints the start-up banner.
-pub async fn print(state: &AppState, address: SocketAddr) -> anyhow::Result<()> {
+pub async fn print(
+    state: &AppState,
+    address: SocketAddr,
+    demo_code: Option<&str>,
+) -> anyhow::Result<()> {
     let config = &state.config;
     let base = match &config.public_url {
         Some(_) => config.public_url(),
@@ -42,6 +46,13 @@ pub async fn print(state: &AppState, address: SocketAddr) -> anyhow::Result<()> 
         );
         for (login, password, who) in DEMO_PARENTS {
             println!("  {login:<10} {password:<14} {who}");
+        }
+        println!("Sign in at {base}/ ; link a child at {base}/auth/link");
+        match demo_code {
+            Some(code) => {
+                println!("Access code for parent2's child (valid 30 days, one use): {code}")
+            }
+            None => println!("No access code to print: parent2 has linked the child already."),
         }
     }
     println!();

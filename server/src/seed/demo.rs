@@ -55,6 +55,9 @@ pub const DEMO_PARENTS: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// Marks parent2's application in the demo data, so that each start can issue its code.
+pub const PARENT2_EMAIL: &str = "parent2@demo.invalid";
+
 /// The development identity provider's name.
 pub const DEV_PROVIDER: &str = "dev";
 
@@ -412,7 +415,7 @@ fn parent2_application(
         applicant_first_name: applicant.first.clone(),
         applicant_middle_name: Some(applicant.middle.clone()),
         applicant_phone: Some("+7 (900) 000-00-02".to_owned()),
-        applicant_email: None,
+        applicant_email: Some(PARENT2_EMAIL.to_owned()),
         applicant_relation: ApplicantRelation::Mother,
         identity_document_type: IdentityDocumentType::PassportRf,
         identity_document_number_masked: "•• •• ••••02".to_owned(),
@@ -434,6 +437,66 @@ fn parent2_application(
         created_at: moscow(received_on, hm(10, 0)),
         updated_at: decided,
     });
+}
+
+/// Development only: revokes the unused codes of parent2's approved application and issues a
+/// fresh one, whose plaintext is returned for the start-up banner. `None` once parent2 has
+/// linked the child (or without demo data).
+pub async fn fresh_parent2_code(
+    db: &DatabaseConnection,
+    secret: &str,
+) -> anyhow::Result<Option<String>> {
+    use dnevnik_entities::enums::AccessCodeStatus;
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let Some(application) = e::access_application::Entity::find()
+        .filter(e::access_application::Column::ApplicantEmail.eq(PARENT2_EMAIL))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let Some(student) = application.student_id else {
+        return Ok(None);
+    };
+    let linked = e::guardianship::Entity::find()
+        .filter(e::guardianship::Column::StudentId.eq(student))
+        .count(db)
+        .await?;
+    if linked > 0 {
+        return Ok(None);
+    }
+    let txn = crate::db::begin_write(db).await?;
+    e::access_code::Entity::update_many()
+        .col_expr(
+            e::access_code::Column::Status,
+            Expr::value(AccessCodeStatus::Revoked.as_str()),
+        )
+        .col_expr(e::access_code::Column::RevokedAt, Expr::value(Utc::now()))
+        .filter(e::access_code::Column::AccessApplicationId.eq(application.id))
+        .filter(e::access_code::Column::Status.is_in([
+            AccessCodeStatus::Issued,
+            AccessCodeStatus::Printed,
+            AccessCodeStatus::HandedOver,
+        ]))
+        .exec(&txn)
+        .await?;
+    let issued = crate::auth::access_code::issue(
+        &txn,
+        secret,
+        crate::auth::access_code::CodeRequest {
+            school_id: application.school_id,
+            student_id: student,
+            kind: AccessKind::Guardian,
+            application_id: Some(application.id),
+            issued_by: application.decided_by_account_id,
+            ttl: crate::auth::access_code::DEFAULT_TTL,
+        },
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("cannot issue the demo code: {e:?}"))?;
+    txn.commit().await?;
+    Ok(Some(issued.plaintext))
 }
 
 /// Whether the demo sign-ins exist (so that the banner may list them).

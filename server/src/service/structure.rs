@@ -151,3 +151,11 @@ pub async fn students(db: &impl ConnectionTrait, ids: &[i64]) -> AppResult<Vec<s
     rows.sort_by_key(|s| ids.iter().position(|id| *id == s.id));
     Ok(rows)
 }
+
+/// A class by id.
+pub async fn class_unit(
+    db: &impl ConnectionTrait,
+    id: i64,
+) -> AppResult<Option<class_unit::Model>> {
+    Ok(class_unit::Entity::find_by_id(id).one(db).await?)
+}

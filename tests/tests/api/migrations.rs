@@ -32,6 +32,7 @@ const MODEL_TABLES: &[&str] = &[
     "import_batch_rows",
     "import_batches",
     "lessons",
+    "login_states",
     "mark_revisions",
     "marks",
     "messages",

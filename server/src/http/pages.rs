@@ -1,0 +1,628 @@
+//! Sign-in pages and flows over plain HTTP: the landing page, local sign-in and sign-out, the
+//! start and callback of identity providers, and linking a child with an access code. Forms
+//! carry a CSRF token (double-submit cookie) and are refused from another origin.
+
+use std::net::SocketAddr;
+
+use axum::Form;
+use axum::Router;
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use dnevnik_admin_ui::{ChildRow, HomePage, Link, LinkPage, LoginPage, MessagePage, Template};
+use dnevnik_entities::enums::SessionKind;
+use serde::Deserialize;
+
+use super::caller::{self, Caller};
+use super::cookies;
+use crate::auth::oidc::{CallbackParams, Provider, safe_return_to, save_state, take_state};
+use crate::auth::token::new_token;
+use crate::auth::{access_code, identity, login, session};
+use crate::error::AppError;
+use crate::policy::Viewer;
+use crate::service::audit::{self, AuditEntry};
+use crate::service::structure;
+use crate::state::AppState;
+
+/// The CSRF cookie.
+const CSRF_COOKIE: &str = "dnevnik_csrf";
+/// The cookie that binds a provider sign-in to the browser that started it.
+const LOGIN_COOKIE: &str = "dnevnik_login";
+
+/// The routes of this module.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/static/site.css", get(stylesheet))
+        .route("/auth/login", get(login_form).post(login_submit))
+        .route("/auth/logout", post(logout))
+        .route("/auth/link", get(link_form).post(link_submit))
+        .route("/auth/oidc/{provider}/start", get(provider_start))
+        .route("/auth/oidc/{provider}/callback", get(provider_callback))
+}
+
+async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        dnevnik_admin_ui::STYLESHEET,
+    )
+        .into_response()
+}
+
+fn render(page: &impl Template, status: StatusCode) -> Response {
+    match page.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(err) => AppError::internal(anyhow::anyhow!("template: {err}")).into_response(),
+    }
+}
+
+fn message(status: StatusCode, title: &str, text: &str) -> Response {
+    render(
+        &MessagePage {
+            title: title.to_owned(),
+            message: text.to_owned(),
+            next: Link {
+                href: "/".to_owned(),
+                text: "На главную".to_owned(),
+            },
+        },
+        status,
+    )
+}
+
+/// The CSRF token of this browser, and the `Set-Cookie` to send when it is new.
+fn csrf_token(headers: &HeaderMap, secure: bool) -> (String, Option<String>) {
+    if let Some(token) = cookies::read(headers, CSRF_COOKIE).filter(|t| t.len() >= 32) {
+        return (token, None);
+    }
+    let token = new_token().unwrap_or_default();
+    let cookie = format!(
+        "{CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=86400{}",
+        if secure { "; Secure" } else { "" }
+    );
+    (token, Some(cookie))
+}
+
+/// A form POST must carry the browser's CSRF token and come from this site.
+fn check_form(state: &AppState, headers: &HeaderMap, submitted: &str) -> bool {
+    let cookie = cookies::read(headers, CSRF_COOKIE).unwrap_or_default();
+    let same_token = !cookie.is_empty()
+        && cookie.len() == submitted.len()
+        && cookie
+            .bytes()
+            .zip(submitted.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0;
+    let origin_ok = match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        Some(origin) => origin == caller::public_origin(&state.config.public_url()),
+        None => true,
+    };
+    same_token && origin_ok
+}
+
+fn with_cookies(mut response: Response, cookies: &[String]) -> Response {
+    for cookie in cookies {
+        if let Ok(value) = HeaderValue::from_str(cookie) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    response
+}
+
+fn provider_links(state: &AppState, return_to: &str) -> Vec<Link> {
+    state
+        .providers
+        .labels()
+        .into_iter()
+        .map(|(name, label)| Link {
+            href: format!(
+                "/auth/oidc/{name}/start?return_to={}",
+                url::form_urlencoded::byte_serialize(return_to.as_bytes()).collect::<String>()
+            ),
+            text: label,
+        })
+        .collect()
+}
+
+async fn identify(
+    state: &AppState,
+    headers: &HeaderMap,
+    peer: SocketAddr,
+) -> Result<Caller, Response> {
+    caller::identify(state, headers, Some(peer))
+        .await
+        .map_err(IntoResponse::into_response)
+}
+
+#[derive(Deserialize, Default)]
+struct HomeQuery {
+    #[serde(default)]
+    linked: Option<String>,
+}
+
+async fn home(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Query(query): Query<HomeQuery>,
+) -> Response {
+    let caller = match identify(&state, &headers, peer).await {
+        Ok(caller) => caller,
+        Err(response) => return response,
+    };
+    let (csrf, set_csrf) = csrf_token(&headers, state.config.secure_cookies());
+    let mut page = HomePage {
+        signed_in_as: None,
+        confirmed: false,
+        children: Vec::new(),
+        student: None,
+        roles: Vec::new(),
+        providers: provider_links(&state, "/"),
+        notice: query
+            .linked
+            .map(|_| "Ребёнок добавлен в ваш дневник.".to_owned()),
+        csrf,
+        graphiql: !state.config.is_production(),
+    };
+    if let Some(viewer) = &caller.viewer {
+        page.signed_in_as = Some(viewer.display_name.clone());
+        page.confirmed = viewer.confirmed;
+        page.roles = describe_roles(viewer);
+        match students_of(&state, viewer).await {
+            Ok((children, own)) => {
+                page.children = children;
+                page.student = own;
+            }
+            Err(err) => return err.into_response(),
+        }
+    }
+    with_cookies(
+        render(&page, StatusCode::OK),
+        &set_csrf.into_iter().collect::<Vec<_>>(),
+    )
+}
+
+fn describe_roles(viewer: &Viewer) -> Vec<String> {
+    let mut roles = Vec::new();
+    if viewer.department_admin {
+        roles.push("администратор департамента".to_owned());
+    }
+    if !viewer.administers.is_empty() {
+        roles.push("администрация школы".to_owned());
+    }
+    if !viewer.teaches.is_empty() || !viewer.leads.is_empty() {
+        roles.push("учитель".to_owned());
+    }
+    if !viewer.leads.is_empty() {
+        roles.push("классный руководитель".to_owned());
+    }
+    if !viewer.children.is_empty() {
+        roles.push("родитель".to_owned());
+    }
+    if viewer.own_student.is_some() {
+        roles.push("ученик".to_owned());
+    }
+    roles
+}
+
+async fn students_of(
+    state: &AppState,
+    viewer: &Viewer,
+) -> Result<(Vec<ChildRow>, Option<ChildRow>), AppError> {
+    let ids = viewer.own_students();
+    if ids.is_empty() {
+        return Ok((Vec::new(), None));
+    }
+    let students = structure::students(&state.db, &ids).await?;
+    let mut children = Vec::new();
+    let mut own = None;
+    for student in students {
+        let class = structure::class_unit(&state.db, student.class_unit_id).await?;
+        let school = structure::school(&state.db, student.school_id).await?;
+        let row = ChildRow {
+            label: viewer
+                .children
+                .iter()
+                .find(|c| c.student_id == student.id)
+                .map(|c| c.label.clone())
+                .unwrap_or_default(),
+            name: crate::graphql::school::full_name(
+                &student.last_name,
+                &student.first_name,
+                student.middle_name.as_deref(),
+            ),
+            class_name: class.map(|c| c.name).unwrap_or_default(),
+            school: school.map(|s| s.short_name).unwrap_or_default(),
+        };
+        if viewer
+            .own_student
+            .is_some_and(|s| s.student_id == student.id)
+        {
+            own = Some(row);
+        } else {
+            children.push(row);
+        }
+    }
+    Ok((children, own))
+}
+
+#[derive(Deserialize, Default)]
+struct ReturnTo {
+    #[serde(default)]
+    return_to: Option<String>,
+}
+
+async fn login_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(query): Query<ReturnTo>,
+) -> Response {
+    let (csrf, set_csrf) = csrf_token(&headers, state.config.secure_cookies());
+    let return_to = safe_return_to(query.return_to.as_deref());
+    let page = LoginPage {
+        error: None,
+        providers: provider_links(&state, &return_to),
+        return_to,
+        csrf,
+    };
+    with_cookies(
+        render(&page, StatusCode::OK),
+        &set_csrf.into_iter().collect::<Vec<_>>(),
+    )
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    login: String,
+    password: String,
+    #[serde(default)]
+    return_to: Option<String>,
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn login_submit(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    if !check_form(&state, &headers, &form.csrf) {
+        return message(
+            StatusCode::FORBIDDEN,
+            "Форма устарела",
+            "Обновите страницу входа и попробуйте ещё раз.",
+        );
+    }
+    let caller = match identify(&state, &headers, peer).await {
+        Ok(caller) => caller,
+        Err(response) => return response,
+    };
+    let return_to = safe_return_to(form.return_to.as_deref());
+    let result = login::sign_in(
+        &state.db,
+        &form.login,
+        &form.password,
+        SessionKind::Web,
+        &caller.client,
+        state.config.session_policy(),
+    )
+    .await;
+    match result {
+        Ok((token, _)) => {
+            // A new session replaces whatever the browser had (no fixation).
+            if let Some(old) = caller.token.as_deref().filter(|_| caller.via_cookie) {
+                session::end(&state.db, old).await.ok();
+            }
+            let cookie = cookies::session(
+                &token,
+                state.config.secure_cookies(),
+                state.config.session_policy().lifetime.num_seconds(),
+            );
+            with_cookies(Redirect::to(&return_to).into_response(), &[cookie])
+        }
+        Err(err) => {
+            let error = match err {
+                AppError::RateLimited => "Слишком много попыток. Попробуйте позже.",
+                AppError::Internal(_) => "Не удалось войти. Попробуйте позже.",
+                _ => "Неверный логин или пароль.",
+            };
+            let status = err.status();
+            let page = LoginPage {
+                error: Some(error.to_owned()),
+                providers: provider_links(&state, &return_to),
+                return_to,
+                csrf: form.csrf,
+            };
+            render(&page, status)
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// Ends the local session first, then sends the browser to the provider's end-session
+/// endpoint when the session came from one.
+async fn logout(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    if !check_form(&state, &headers, &form.csrf) {
+        return message(
+            StatusCode::FORBIDDEN,
+            "Форма устарела",
+            "Обновите страницу.",
+        );
+    }
+    let caller = match identify(&state, &headers, peer).await {
+        Ok(caller) => caller,
+        Err(response) => return response,
+    };
+    let clear = cookies::clear_session(state.config.secure_cookies());
+    let (Some(viewer), Some(token)) = (caller.viewer.as_ref(), caller.token.as_deref()) else {
+        return with_cookies(Redirect::to("/").into_response(), &[clear]);
+    };
+    let provider = crate::auth::session::list(&state.db, viewer.account_id, chrono::Utc::now())
+        .await
+        .ok()
+        .and_then(|sessions| sessions.into_iter().find(|s| s.id == viewer.session_id))
+        .and_then(|s| s.provider);
+    let ended = async {
+        let txn = crate::db::begin_write(&state.db).await?;
+        session::end(&txn, token).await?;
+        audit::record(
+            &txn,
+            AuditEntry::new("sign_out", Some(viewer.account_id))
+                .object("session", viewer.session_id)
+                .ip(caller.client.ip.clone()),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok::<(), AppError>(())
+    }
+    .await;
+    if let Err(err) = ended {
+        return err.into_response();
+    }
+    let mut target = "/".to_owned();
+    if let Some(Provider::Oidc(provider)) = provider.as_deref().and_then(|p| state.providers.get(p))
+        && let Some(url) = provider
+            .end_session_url(&format!("{}/", state.config.public_url()))
+            .await
+    {
+        target = url;
+    }
+    with_cookies(Redirect::to(&target).into_response(), &[clear])
+}
+
+async fn link_form(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+) -> Response {
+    let caller = match identify(&state, &headers, peer).await {
+        Ok(caller) => caller,
+        Err(response) => return response,
+    };
+    let Some(viewer) = caller.viewer else {
+        return Redirect::to("/auth/login?return_to=%2Fauth%2Flink").into_response();
+    };
+    let (csrf, set_csrf) = csrf_token(&headers, state.config.secure_cookies());
+    let page = LinkPage {
+        signed_in_as: viewer.display_name.clone(),
+        confirmed: viewer.confirmed,
+        error: None,
+        csrf,
+    };
+    with_cookies(
+        render(&page, StatusCode::OK),
+        &set_csrf.into_iter().collect::<Vec<_>>(),
+    )
+}
+
+#[derive(Deserialize)]
+struct LinkForm {
+    code: String,
+    #[serde(default)]
+    label: Option<String>,
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn link_submit(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<LinkForm>,
+) -> Response {
+    if !check_form(&state, &headers, &form.csrf) {
+        return message(
+            StatusCode::FORBIDDEN,
+            "Форма устарела",
+            "Обновите страницу.",
+        );
+    }
+    let caller = match identify(&state, &headers, peer).await {
+        Ok(caller) => caller,
+        Err(response) => return response,
+    };
+    let Some(viewer) = caller.viewer.as_ref() else {
+        return Redirect::to("/auth/login?return_to=%2Fauth%2Flink").into_response();
+    };
+    let result = access_code::redeem(
+        &state.db,
+        state.config.secret_key(),
+        viewer,
+        &form.code,
+        form.label.as_deref(),
+        &caller.client,
+    )
+    .await;
+    match result {
+        Ok(_) => Redirect::to("/?linked=1").into_response(),
+        Err(err) => {
+            let status = err.status();
+            let page = LinkPage {
+                signed_in_as: viewer.display_name.clone(),
+                confirmed: viewer.confirmed,
+                error: Some(match &err {
+                    AppError::RateLimited => "Слишком много попыток. Попробуйте позже.".to_owned(),
+                    AppError::Conflict(_) => "Этот ребёнок уже добавлен.".to_owned(),
+                    AppError::BadUserInput { field: None, .. } => {
+                        "Привязать ребёнка может только подтверждённая учётная запись Госуслуг."
+                            .to_owned()
+                    }
+                    AppError::Internal(_) => {
+                        "Не удалось проверить код. Попробуйте позже.".to_owned()
+                    }
+                    _ => "Код не подошёл. Проверьте его и попробуйте ещё раз.".to_owned(),
+                }),
+                csrf: form.csrf,
+            };
+            render(&page, status)
+        }
+    }
+}
+
+async fn provider_start(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    Query(query): Query<ReturnTo>,
+) -> Response {
+    let Some(provider) = state.providers.get(&name) else {
+        return message(
+            StatusCode::NOT_FOUND,
+            "Неизвестный способ входа",
+            "Такого способа входа нет.",
+        );
+    };
+    let authorized = match provider {
+        Provider::Oidc(p) => p.authorize().await,
+        Provider::Esia(p) => p.authorize(),
+    };
+    let (url, pending) = match authorized {
+        Ok(started) => started,
+        Err(failure) => {
+            tracing::warn!(provider = %name, reason = failure.code(), "sign-in could not start");
+            return message(
+                StatusCode::BAD_GATEWAY,
+                "Вход недоступен",
+                "Поставщик удостоверений сейчас не отвечает. Попробуйте позже.",
+            );
+        }
+    };
+    let return_to = safe_return_to(query.return_to.as_deref());
+    let browser = match save_state(&state.db, &name, &pending, &return_to).await {
+        Ok(token) => token,
+        Err(err) => return err.into_response(),
+    };
+    let cookie = format!(
+        "{LOGIN_COOKIE}={browser}; Path=/auth/oidc; HttpOnly; SameSite=Lax; Max-Age=600{}",
+        if state.config.secure_cookies() {
+            "; Secure"
+        } else {
+            ""
+        }
+    );
+    with_cookies(Redirect::to(&url).into_response(), &[cookie])
+}
+
+async fn provider_callback(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+    Query(params): Query<CallbackParams>,
+) -> Response {
+    let caller = match identify(&state, &headers, peer).await {
+        Ok(caller) => caller,
+        Err(response) => return response,
+    };
+    let Some(provider) = state.providers.get(&name) else {
+        return message(
+            StatusCode::NOT_FOUND,
+            "Неизвестный способ входа",
+            "Такого способа входа нет.",
+        );
+    };
+    let clear_login =
+        format!("{LOGIN_COOKIE}=; Path=/auth/oidc; HttpOnly; SameSite=Lax; Max-Age=0");
+    let failed = |reason: crate::auth::oidc::Failure| {
+        let state = state.clone();
+        let client = caller.client.clone();
+        let name = name.clone();
+        let clear_login = clear_login.clone();
+        async move {
+            tracing::warn!(provider = %name, reason = reason.code(), "sign-in refused");
+            identity::record_failure(&state.db, &name, reason.code(), &client)
+                .await
+                .ok();
+            with_cookies(
+                message(
+                    StatusCode::BAD_REQUEST,
+                    "Не удалось войти",
+                    "Вход не выполнен. Начните вход заново со страницы дневника.",
+                ),
+                &[clear_login],
+            )
+        }
+    };
+    let browser = cookies::read(&headers, LOGIN_COOKIE);
+    let login = match take_state(
+        &state.db,
+        &name,
+        params.state.as_deref(),
+        browser.as_deref(),
+    )
+    .await
+    {
+        Ok(login) => login,
+        Err(reason) => return failed(reason).await,
+    };
+    if params.error.is_some() {
+        return failed(crate::auth::oidc::Failure::ProviderError).await;
+    }
+    let verified = match provider {
+        Provider::Oidc(p) => p.finish(&params, &login).await,
+        Provider::Esia(p) => p.finish(&params, &login).await,
+    };
+    let verified = match verified {
+        Ok(identity) => identity,
+        Err(reason) => return failed(reason).await,
+    };
+    match identity::sign_in(
+        &state.db,
+        &verified,
+        &caller.client,
+        state.config.session_policy(),
+    )
+    .await
+    {
+        Ok((token, _)) => {
+            if let Some(old) = caller.token.as_deref().filter(|_| caller.via_cookie) {
+                session::end(&state.db, old).await.ok();
+            }
+            let cookie = cookies::session(
+                &token,
+                state.config.secure_cookies(),
+                state.config.session_policy().lifetime.num_seconds(),
+            );
+            with_cookies(
+                Redirect::to(&login.return_to).into_response(),
+                &[cookie, clear_login],
+            )
+        }
+        Err(AppError::Unauthenticated) => failed(crate::auth::oidc::Failure::State).await,
+        Err(err) => err.into_response(),
+    }
+}
