@@ -67,6 +67,7 @@ pub struct RedeemAccessCodePayload {
     guardian: bool,
 }
 
+/// What a redeemed code linked.
 #[Object]
 impl RedeemAccessCodePayload {
     /// The student now linked to the viewer.
