@@ -5,6 +5,7 @@
 
 pub mod builders;
 pub mod database;
+pub mod stub_idp;
 pub mod world;
 
 use std::net::SocketAddr;
@@ -26,6 +27,8 @@ pub struct TestApp {
     pub db: DatabaseConnection,
     /// Keeps the database alive until the test ends, then removes it.
     pub database: TestDatabase,
+    /// In development, the access code issued at start for parent2's application.
+    pub demo_code: Option<String>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
 }
@@ -89,6 +92,27 @@ impl GraphqlResponse {
         );
         self.data()
     }
+}
+
+/// The hidden inputs of an HTML form, unescaped.
+pub fn hidden_fields(html: &str) -> Vec<(String, String)> {
+    let unescape = |s: &str| {
+        s.replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&#x27;", "'")
+            .replace("&#x2f;", "/")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&")
+    };
+    html.split("<input type=\"hidden\"")
+        .skip(1)
+        .filter_map(|rest| {
+            let name = rest.split("name=\"").nth(1)?.split('"').next()?;
+            let value = rest.split("value=\"").nth(1)?.split('"').next()?;
+            Some((unescape(name), unescape(value)))
+        })
+        .collect()
 }
 
 /// A development configuration for a test: port 0, no demo data.
@@ -161,6 +185,7 @@ impl TestApp {
         };
         let address = app.address();
         let db = app.state().db.clone();
+        let demo_code = app.demo_code().map(str::to_owned);
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let server = tokio::spawn(app.run_until(async {
             stopped.await.ok();
@@ -178,6 +203,7 @@ impl TestApp {
             client,
             db,
             database,
+            demo_code,
             stop: Some(stop),
             server: Some(server),
         }
@@ -260,6 +286,73 @@ impl TestApp {
         let status = response.status();
         let body = response.json::<Value>().await.unwrap_or(Value::Null);
         GraphqlResponse { status, body }
+    }
+
+    /// Follows a provider sign-in from `/auth/oidc/{provider}/start` through a provider that
+    /// approves at once (the stubs), keeping cookies like a browser. Returns the callback's
+    /// status and `Location`.
+    pub async fn sign_in_via(&self, provider: &str, return_to: &str) -> (u16, Option<String>) {
+        let start = format!(
+            "/auth/oidc/{provider}/start?return_to={}",
+            url::form_urlencoded::byte_serialize(return_to.as_bytes()).collect::<String>()
+        );
+        let to_provider = self.location_of(self.get(&start).await);
+        let Some(to_provider) = to_provider else {
+            return (0, None);
+        };
+        let back = self.location_of(self.fetch(&to_provider).await);
+        let Some(callback) = back else {
+            return (0, None);
+        };
+        let response = self.fetch(&callback).await;
+        let status = response.status().as_u16();
+        (status, self.location_of(response))
+    }
+
+    /// Signs in through the built-in development provider with its HTML form.
+    pub async fn sign_in_dev(&self, login: &str, password: &str) -> (u16, Option<String>) {
+        let Some(form_url) = self.location_of(self.get("/auth/oidc/dev/start?return_to=%2F").await)
+        else {
+            return (0, None);
+        };
+        let html = self.fetch(&form_url).await.text().await.unwrap_or_default();
+        let mut fields = hidden_fields(&html);
+        fields.push(("login".to_owned(), login.to_owned()));
+        fields.push(("password".to_owned(), password.to_owned()));
+        let posted = self
+            .client
+            .post(self.url("/dev-idp/authorize"))
+            .form(&fields)
+            .send()
+            .await;
+        let Some(callback) = posted.ok().and_then(|r| self.location_of(r)) else {
+            return (0, None);
+        };
+        let response = self.fetch(&callback).await;
+        let status = response.status().as_u16();
+        (status, self.location_of(response))
+    }
+
+    /// `GET` of an absolute URL with this app's client (cookies kept, no redirects followed).
+    pub async fn fetch(&self, url: &str) -> reqwest::Response {
+        match self.client.get(url).send().await {
+            Ok(response) => response,
+            Err(err) => panic!("GET {url} failed: {err}"),
+        }
+    }
+
+    fn location_of(&self, response: reqwest::Response) -> Option<String> {
+        let location = response
+            .headers()
+            .get("location")?
+            .to_str()
+            .ok()?
+            .to_owned();
+        if location.starts_with('/') {
+            Some(self.url(&location))
+        } else {
+            Some(location)
+        }
     }
 
     /// Stops the server the way SIGTERM does and waits for it to finish.

@@ -508,9 +508,9 @@ impl Providers {
                 crate::config::ProviderKind::Oidc => {
                     Provider::Oidc(Box::new(OidcProvider::new(provider.clone(), redirect)?))
                 }
-                crate::config::ProviderKind::Esia => {
-                    Provider::Esia(Box::new(super::esia::EsiaProvider::new(provider.clone(), redirect)?))
-                }
+                crate::config::ProviderKind::Esia => Provider::Esia(Box::new(
+                    super::esia::EsiaProvider::new(provider.clone(), redirect)?,
+                )),
             };
             providers.order.push(provider.name.clone());
             providers.by_name.insert(provider.name.clone(), entry);

@@ -3,6 +3,7 @@
 //! once.
 
 mod authz;
+mod codes;
 mod constraints;
 mod demo;
 mod diary;
@@ -10,5 +11,7 @@ mod graphql_http;
 mod health;
 mod limits;
 mod migrations;
+mod providers;
 mod schema;
+mod sessions;
 mod synthetic;

@@ -1,0 +1,378 @@
+//! Linking a child with the access code from the envelope: the printed demo code works once,
+//! for a confirmed identity; used, expired, revoked and wrong codes get the same answer;
+//! concurrent redemptions link once; and each attempt limit triggers at exactly its count.
+
+use chrono::Utc;
+use dnevnik_entities as e;
+use dnevnik_entities::enums::{AccessKind, AccountStatus};
+use dnevnik_server::auth::access_code::{self, CodeRequest};
+use dnevnik_tests::TestApp;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, Statement};
+use serde_json::{Value, json};
+
+const REDEEM: &str = "mutation($code: String!, $label: String) { \
+    redeemAccessCode(input: {code: $code, label: $label}) { guardian student { fullName } } }";
+const CHILDREN: &str = "{ viewer { students { label relation student { id } } } }";
+
+async fn new_account(app: &TestApp, confirmed: bool) -> (i64, String) {
+    let now = Utc::now();
+    let account = e::account::ActiveModel {
+        display_name: Set("Проверочный Родитель".to_owned()),
+        status: Set(AccountStatus::Active),
+        confirmed: Set(confirmed),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    (account.id, app.session_for(account.id).await)
+}
+
+async fn scalar(app: &TestApp, sql: &str) -> i64 {
+    let row = app
+        .db
+        .query_one_raw(Statement::from_string(app.db.get_database_backend(), sql))
+        .await
+        .ok()
+        .flatten();
+    row.and_then(|r| r.try_get::<i64>("", "n").ok())
+        .unwrap_or(-1)
+}
+
+/// A fresh code for a student who has no parent yet.
+async fn code_for(app: &TestApp, kind: AccessKind, ttl: chrono::Duration) -> (String, i64) {
+    let student = scalar(
+        app,
+        "SELECT MIN(id) AS n FROM students WHERE account_id IS NULL \
+         AND id NOT IN (SELECT student_id FROM guardianships)",
+    )
+    .await;
+    let school = scalar(
+        app,
+        &format!("SELECT school_id AS n FROM students WHERE id = {student}"),
+    )
+    .await;
+    let issued = access_code::issue(
+        &app.db,
+        dnevnik_server::Config::development().secret_key(),
+        CodeRequest {
+            school_id: school,
+            student_id: student,
+            kind,
+            application_id: None,
+            issued_by: None,
+            ttl,
+        },
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    (issued.plaintext, student)
+}
+
+fn wrong_verifier(code: &str) -> String {
+    let mut chars: Vec<char> = code.chars().collect();
+    let last = chars.len() - 1;
+    chars[last] = if chars[last] == 'Z' { 'Y' } else { 'Z' };
+    chars.into_iter().collect()
+}
+
+#[tokio::test]
+async fn parent2_redeems_the_printed_code_and_sees_the_child() {
+    let app = TestApp::spawn_demo().await;
+    let code = app.demo_code.clone().unwrap_or_default();
+    assert_eq!(code.len(), 24, "the start-up code: {code:?}");
+    let (status, _) = app.sign_in_dev("parent2", "demo-parent").await;
+    assert_eq!(status, 303);
+    let before = app.graphql(CHILDREN, json!({})).await;
+    assert_eq!(before.assert_ok()["viewer"]["students"], json!([]));
+    let redeemed = app
+        .graphql(
+            REDEEM,
+            json!({ "code": code.to_lowercase(), "label": "Младшая" }),
+        )
+        .await;
+    assert_eq!(redeemed.assert_ok()["redeemAccessCode"]["guardian"], true);
+    let after = app.graphql(CHILDREN, json!({})).await;
+    let students = after.assert_ok()["viewer"]["students"].clone();
+    assert_eq!(students[0]["label"], "Младшая");
+    assert_eq!(students[0]["relation"], "GUARDIAN");
+    // The code is spent.
+    let again = app.graphql(REDEEM, json!({ "code": code })).await;
+    assert_eq!(again.error_codes(), vec!["BAD_USER_INPUT"]);
+}
+
+#[tokio::test]
+async fn an_unconfirmed_identity_cannot_redeem_a_guardian_code() {
+    let app = TestApp::spawn_demo().await;
+    let code = app.demo_code.clone().unwrap_or_default();
+    app.sign_in_dev("parent3", "demo-parent").await;
+    let refused = app.graphql(REDEEM, json!({ "code": code })).await;
+    assert_eq!(refused.error_codes(), vec!["BAD_USER_INPUT"]);
+    assert!(
+        refused.body.to_string().contains("confirmed"),
+        "{}",
+        refused.body
+    );
+    assert_eq!(
+        app.graphql(CHILDREN, json!({})).await.assert_ok()["viewer"]["students"],
+        json!([])
+    );
+    // The code was not spent: a confirmed parent can still use it.
+    let (_, token) = new_account(&app, true).await;
+    let linked = app
+        .graphql_as(&token, REDEEM, json!({ "code": code }))
+        .await;
+    linked.assert_ok();
+}
+
+#[tokio::test]
+async fn used_expired_revoked_and_wrong_codes_get_the_same_answer() {
+    let app = TestApp::spawn_demo().await;
+    let (_, first) = new_account(&app, true).await;
+    let (_, token) = new_account(&app, true).await;
+    let (used, _) = code_for(&app, AccessKind::Guardian, access_code::DEFAULT_TTL).await;
+    app.graphql_as(&first, REDEEM, json!({ "code": used }))
+        .await
+        .assert_ok();
+    let (expired, _) = code_for(&app, AccessKind::Guardian, chrono::Duration::seconds(-1)).await;
+    let (revoked, student) = code_for(&app, AccessKind::Guardian, access_code::DEFAULT_TTL).await;
+    app.db
+        .execute_unprepared(&format!(
+            "UPDATE access_codes SET status = 'revoked' WHERE student_id = {student} AND status = 'issued'"
+        ))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let unknown = "ABCD-EFGH-JKMN-PQRS-TVWX".to_owned();
+    let wrong = wrong_verifier(
+        &code_for(&app, AccessKind::Guardian, access_code::DEFAULT_TTL)
+            .await
+            .0,
+    );
+    let mut answers = Vec::new();
+    for code in [
+        used,
+        expired,
+        revoked,
+        unknown,
+        wrong,
+        "not a code".to_owned(),
+    ] {
+        let response = app
+            .graphql_as(&token, REDEEM, json!({ "code": code }))
+            .await;
+        assert_eq!(response.error_codes(), vec!["BAD_USER_INPUT"], "{code}");
+        answers.push(response.body["errors"][0]["message"].clone());
+    }
+    assert!(answers.windows(2).all(|w| w[0] == w[1]), "{answers:?}");
+}
+
+#[tokio::test]
+async fn twenty_parallel_redemptions_of_one_code_link_exactly_once() {
+    let app = TestApp::spawn_demo().await;
+    let (code, student) = code_for(&app, AccessKind::Guardian, access_code::DEFAULT_TTL).await;
+    let mut tokens = Vec::new();
+    for _ in 0..20 {
+        tokens.push(new_account(&app, true).await.1);
+    }
+    let attempts = tokens
+        .iter()
+        .map(|token| app.graphql_as(token, REDEEM, json!({ "code": code })));
+    let results = futures::future::join_all(attempts).await;
+    let successes = results
+        .iter()
+        .filter(|r| r.body.get("errors").is_none())
+        .count();
+    assert_eq!(
+        successes,
+        1,
+        "{:?}",
+        results.iter().map(|r| &r.body).collect::<Vec<_>>()
+    );
+    for failure in results.iter().filter(|r| r.body.get("errors").is_some()) {
+        assert_eq!(
+            failure.error_codes(),
+            vec!["BAD_USER_INPUT"],
+            "{}",
+            failure.body
+        );
+    }
+    let links = scalar(
+        &app,
+        &format!("SELECT COUNT(*) AS n FROM guardianships WHERE student_id = {student}"),
+    )
+    .await;
+    assert_eq!(links, 1);
+}
+
+#[tokio::test]
+async fn a_code_is_burned_by_its_fifth_wrong_verifier() {
+    let app = TestApp::spawn_demo().await;
+    let (code, _) = code_for(&app, AccessKind::Guardian, access_code::DEFAULT_TTL).await;
+    let mut tokens = Vec::new();
+    for _ in 0..5 {
+        tokens.push(new_account(&app, true).await.1);
+    }
+    // Four wrong guesses leave the code usable...
+    for token in &tokens[..4] {
+        let guess = app
+            .graphql_as(token, REDEEM, json!({ "code": wrong_verifier(&code) }))
+            .await;
+        assert_eq!(guess.error_codes(), vec!["BAD_USER_INPUT"]);
+    }
+    let (_, check) = new_account(&app, true).await;
+    let state = scalar(
+        &app,
+        "SELECT COUNT(*) AS n FROM access_codes WHERE status = 'issued' AND failed_attempts = 4",
+    )
+    .await;
+    assert_eq!(state, 1);
+    // ...the fifth burns it, and then even the right code fails.
+    app.graphql_as(&tokens[4], REDEEM, json!({ "code": wrong_verifier(&code) }))
+        .await;
+    let right = app
+        .graphql_as(&check, REDEEM, json!({ "code": code }))
+        .await;
+    assert_eq!(right.error_codes(), vec!["BAD_USER_INPUT"]);
+}
+
+#[tokio::test]
+async fn an_account_gets_ten_failed_redemptions_a_day() {
+    let app = TestApp::spawn_demo().await;
+    let (_, token) = new_account(&app, true).await;
+    for attempt in 1..=10 {
+        let response = app
+            .graphql_as(
+                &token,
+                REDEEM,
+                json!({ "code": format!("ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZ{attempt:02}") }),
+            )
+            .await;
+        assert_eq!(
+            response.error_codes(),
+            vec!["BAD_USER_INPUT"],
+            "attempt {attempt}"
+        );
+    }
+    let (good, _) = code_for(&app, AccessKind::Guardian, access_code::DEFAULT_TTL).await;
+    let eleventh = app
+        .graphql_as(&token, REDEEM, json!({ "code": good }))
+        .await;
+    assert_eq!(eleventh.error_codes(), vec!["RATE_LIMITED"]);
+}
+
+#[tokio::test]
+async fn an_address_gets_thirty_failed_redemptions_an_hour() {
+    let app = TestApp::spawn_demo().await;
+    let mut failures = 0;
+    while failures < 30 {
+        let (_, token) = new_account(&app, true).await;
+        for _ in 0..10 {
+            if failures == 30 {
+                break;
+            }
+            let response = app
+                .graphql_as(
+                    &token,
+                    REDEEM,
+                    json!({ "code": "ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ" }),
+                )
+                .await;
+            assert_eq!(
+                response.error_codes(),
+                vec!["BAD_USER_INPUT"],
+                "failure {failures}"
+            );
+            failures += 1;
+        }
+    }
+    let (_, fresh) = new_account(&app, true).await;
+    let (good, _) = code_for(&app, AccessKind::Guardian, access_code::DEFAULT_TTL).await;
+    let next = app
+        .graphql_as(&fresh, REDEEM, json!({ "code": good }))
+        .await;
+    assert_eq!(next.error_codes(), vec!["RATE_LIMITED"]);
+}
+
+#[tokio::test]
+async fn a_student_code_makes_the_account_the_students_own() {
+    let app = TestApp::spawn_demo().await;
+    let (code, student) = code_for(&app, AccessKind::Student, access_code::DEFAULT_TTL).await;
+    // A student code needs no confirmed identity.
+    let (_, token) = new_account(&app, false).await;
+    let redeemed = app
+        .graphql_as(&token, REDEEM, json!({ "code": code }))
+        .await;
+    assert_eq!(redeemed.assert_ok()["redeemAccessCode"]["guardian"], false);
+    let me = app.graphql_as(&token, CHILDREN, json!({})).await;
+    let students = me.assert_ok()["viewer"]["students"].clone();
+    assert_eq!(students[0]["relation"], "MYSELF");
+    let id =
+        dnevnik_server::graphql::ids::encode(dnevnik_server::graphql::ids::Kind::Student, student);
+    assert_eq!(students[0]["student"]["id"], Value::String(id.0));
+}
+
+#[tokio::test]
+async fn the_link_page_redeems_a_code_for_a_signed_in_parent() {
+    let app = TestApp::spawn_demo().await;
+    let code = app.demo_code.clone().unwrap_or_default();
+    // Signed out, the page sends the browser to sign in first.
+    let anonymous = app.get("/auth/link").await;
+    assert_eq!(anonymous.status(), 303);
+    app.sign_in_dev("parent2", "demo-parent").await;
+    let html = app.get("/auth/link").await.text().await.unwrap_or_default();
+    let csrf = dnevnik_tests::hidden_fields(&html)
+        .into_iter()
+        .find(|(name, _)| name == "csrf")
+        .map(|(_, v)| v)
+        .unwrap_or_default();
+    let posted = app
+        .client
+        .post(app.url("/auth/link"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("code", code.as_str()),
+            ("label", "Дочка"),
+        ])
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(posted.status(), 303);
+    let home = app.get("/?linked=1").await.text().await.unwrap_or_default();
+    assert!(home.contains("Дочка"), "{home}");
+    // Without the CSRF token the form is refused.
+    let forged = app
+        .client
+        .post(app.url("/auth/link"))
+        .form(&[("csrf", "forged"), ("code", code.as_str())])
+        .send()
+        .await
+        .map(|r| r.status().as_u16())
+        .unwrap_or(0);
+    assert_eq!(forged, 403);
+}
+
+#[tokio::test]
+async fn redemptions_are_audited() {
+    let app = TestApp::spawn_demo().await;
+    let (code, _) = code_for(&app, AccessKind::Guardian, access_code::DEFAULT_TTL).await;
+    let (_, token) = new_account(&app, true).await;
+    app.graphql_as(&token, REDEEM, json!({ "code": wrong_verifier(&code) }))
+        .await;
+    app.graphql_as(&token, REDEEM, json!({ "code": code }))
+        .await
+        .assert_ok();
+    for action in [
+        "access_code.redeem_failed",
+        "access_code.redeemed",
+        "guardianship.created",
+    ] {
+        let n = scalar(
+            &app,
+            &format!("SELECT COUNT(*) AS n FROM audit_events WHERE action = '{action}'"),
+        )
+        .await;
+        assert_eq!(n, 1, "{action}");
+    }
+}
