@@ -51,6 +51,16 @@ pub struct IssParameterSupport {
 
 impl AdditionalProviderMetadata for IssParameterSupport {}
 
+/// Claims beyond the standard ones, kept by name (the trusted flag lives here).
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+pub struct ExtraClaims {
+    /// Every claim not otherwise modelled.
+    #[serde(flatten)]
+    pub claims: HashMap<String, serde_json::Value>,
+}
+
+impl openidconnect::AdditionalClaims for ExtraClaims {}
+
 /// Discovery metadata with the RFC 9207 flag.
 pub type Metadata = ProviderMetadata<
     IssParameterSupport,
@@ -409,20 +419,21 @@ impl OidcProvider {
             tokens.access_token().clone(),
             Some(claims.subject().clone()),
         ) {
-            let info: openidconnect::core::CoreUserInfoClaims =
-                request.request_async(&self.http).await.map_err(|err| {
-                    tracing::warn!(provider = %self.config.name, error = %err, "userinfo refused");
-                    Failure::UserInfo
-                })?;
+            let info: openidconnect::UserInfoClaims<
+                ExtraClaims,
+                openidconnect::core::CoreGenderClaim,
+            > = request.request_async(&self.http).await.map_err(|err| {
+                tracing::warn!(provider = %self.config.name, error = %err, "userinfo refused");
+                Failure::UserInfo
+            })?;
             if display_name.is_none() {
                 display_name = info.name().and_then(|n| n.get(None)).map(|n| n.to_string());
             }
             // The trusted flag may come with userinfo instead of the ID token.
-            if !trusted
-                && let Some(claim) = &self.config.trusted_claim
-                && let Ok(json) = serde_json::to_value(&info)
-            {
-                trusted = json
+            if !trusted && let Some(claim) = &self.config.trusted_claim {
+                trusted = info
+                    .additional_claims()
+                    .claims
                     .get(claim)
                     .and_then(serde_json::Value::as_bool)
                     .unwrap_or(false);

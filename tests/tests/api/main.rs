@@ -9,6 +9,7 @@ mod demo;
 mod diary;
 mod graphql_http;
 mod health;
+mod interop;
 mod limits;
 mod migrations;
 mod providers;
