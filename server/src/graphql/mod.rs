@@ -171,10 +171,10 @@ impl QueryRoot {
     }
 
     /// Events and parent meetings of the viewer's schools and classes from `from` to `to`
-    /// (days, school time; at most 366 days).
+    /// (days, school time, both included; at most 366 days and 500 events).
     async fn events(&self, ctx: &Context<'_>, from: Date, to: Date) -> AppResult<Vec<Event>> {
         let viewer = ctx.viewer()?;
-        if to.0 < from.0 || (to.0 - from.0).num_days() > 366 {
+        if to.0 < from.0 || (to.0 - from.0).num_days() >= 366 {
             return Err(AppError::bad_input(
                 "to",
                 "Ask for at most a year of events.",

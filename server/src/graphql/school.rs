@@ -246,8 +246,8 @@ impl ClassUnit {
         Ok(Student::group(students, |_| access.clone()))
     }
 
-    /// The class's lessons in a date range (at most 93 days), in order. Members of the class
-    /// (its teachers, students and their parents) see all of them; subject teachers see theirs.
+    /// The class's timetable in a date range (at most 93 days): every lesson in order, with
+    /// topics. For members of the class: its teachers, its students and their parents.
     async fn lessons(&self, ctx: &Context<'_>, from: Date, to: Date) -> AppResult<Vec<Lesson>> {
         let viewer = ctx.viewer()?;
         if !viewer.member_of_class(self.0.id, self.0.school_id) {

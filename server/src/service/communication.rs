@@ -108,7 +108,8 @@ pub async fn events(
         .await?)
 }
 
-/// The forum threads a viewer may read: pinned first, then by latest post.
+/// The forum threads a viewer may read, latest post first (clients put `pinned` ones on top:
+/// ordering by them here would break keyset pages).
 pub async fn forum_threads(
     db: &impl ConnectionTrait,
     viewer: &Viewer,

@@ -168,6 +168,92 @@ async fn used_expired_revoked_and_wrong_codes_get_the_same_answer() {
     assert!(answers.windows(2).all(|w| w[0] == w[1]), "{answers:?}");
 }
 
+async fn refused_alone(
+    code: impl FnOnce(&TestApp) -> std::pin::Pin<Box<dyn std::future::Future<Output = String> + '_>>,
+) {
+    let app = TestApp::spawn_demo().await;
+    let code = code(&app).await;
+    let (_, token) = new_account(&app, true).await;
+    let response = app
+        .graphql_as(&token, REDEEM, json!({ "code": code }))
+        .await;
+    assert_eq!(
+        response.error_codes(),
+        vec!["BAD_USER_INPUT"],
+        "{}",
+        response.body
+    );
+    assert_eq!(
+        response.body["errors"][0]["message"],
+        "This code is not valid. Check it and try again."
+    );
+    assert_eq!(
+        app.graphql_as(&token, CHILDREN, json!({}))
+            .await
+            .assert_ok()["viewer"]["students"],
+        json!([])
+    );
+}
+
+#[tokio::test]
+async fn a_used_code_is_refused() {
+    refused_alone(|app| {
+        Box::pin(async move {
+            let (code, _) = code_for(app, AccessKind::Guardian, access_code::DEFAULT_TTL).await;
+            let (_, first) = new_account(app, true).await;
+            app.graphql_as(&first, REDEEM, json!({ "code": code }))
+                .await
+                .assert_ok();
+            code
+        })
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_expired_code_is_refused() {
+    refused_alone(|app| {
+        Box::pin(async move {
+            code_for(app, AccessKind::Guardian, chrono::Duration::seconds(-1))
+                .await
+                .0
+        })
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_revoked_code_is_refused() {
+    refused_alone(|app| {
+        Box::pin(async move {
+            let (code, student) =
+                code_for(app, AccessKind::Guardian, access_code::DEFAULT_TTL).await;
+            app.db
+                .execute_unprepared(&format!(
+                    "UPDATE access_codes SET status = 'revoked' WHERE student_id = {student}"
+                ))
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            code
+        })
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_wrong_code_is_refused() {
+    refused_alone(|app| {
+        Box::pin(async move {
+            wrong_verifier(
+                &code_for(app, AccessKind::Guardian, access_code::DEFAULT_TTL)
+                    .await
+                    .0,
+            )
+        })
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn twenty_parallel_redemptions_of_one_code_link_exactly_once() {
     let app = TestApp::spawn_demo().await;
