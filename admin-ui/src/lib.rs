@@ -6,8 +6,14 @@
 
 pub use askama::Template;
 
+pub mod admin;
+pub mod i18n;
+
 /// The shared stylesheet, served at `/static/site.css`.
 pub const STYLESHEET: &str = include_str!("../static/site.css");
+
+/// The back-office stylesheet (tables, tiles, print layout of envelopes), at `/static/admin.css`.
+pub const ADMIN_STYLESHEET: &str = include_str!("../static/admin.css");
 
 /// A link shown on a page: where it goes and its text.
 #[derive(Clone, Debug)]
@@ -105,4 +111,32 @@ pub struct DevLoginPage {
     pub hidden: Vec<(String, String)>,
     /// The demo users and their passwords, for convenience in development.
     pub users: Vec<(String, String)>,
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    #[test]
+    fn every_phrase_a_template_asks_for_exists() {
+        let keys: HashSet<&str> = crate::i18n::Texts::keys().collect();
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/templates/admin");
+        let mut missing = Vec::new();
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+            for part in text.split("get(\"").skip(1) {
+                let key = part.split('"').next().unwrap_or_default();
+                if !keys.contains(key) {
+                    missing.push(format!("{}: {key}", entry.path().display()));
+                }
+            }
+            for part in text.split("get('").skip(1) {
+                let key = part.split('\'').next().unwrap_or_default();
+                if !keys.contains(key) {
+                    missing.push(format!("{}: {key}", entry.path().display()));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "{missing:?}");
+    }
 }

@@ -2,8 +2,10 @@
 //! the HTTP router. The binary in `main.rs` is a thin command-line front to this library, and
 //! the end-to-end tests drive the same `Application`.
 
+pub mod admin;
 pub mod app;
 pub mod auth;
+pub mod calendar;
 pub mod cli;
 pub mod config;
 pub mod db;

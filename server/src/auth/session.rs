@@ -26,6 +26,16 @@ pub struct SessionPolicy {
     pub lifetime: Duration,
 }
 
+/// A back-office session ends after this long without a request, whatever the setting for
+/// ordinary sessions.
+pub const ADMIN_IDLE: Duration = Duration::minutes(30);
+
+/// A back-office session ends this long after sign-in.
+pub const ADMIN_LIFETIME: Duration = Duration::hours(12);
+
+/// The back-office session cookie (`Path=/admin`, `SameSite=Strict`).
+pub const ADMIN_COOKIE: &str = "dnevnik_admin";
+
 /// `last_seen_at` is written at most this often, so that reads do not all become writes.
 const TOUCH_EVERY: Duration = Duration::seconds(60);
 
@@ -67,7 +77,12 @@ pub async fn start_via(
         user_agent: Set(user_agent.map(|ua| ua.chars().take(300).collect())),
         created_at: Set(now),
         last_seen_at: Set(now),
-        expires_at: Set(now + policy.lifetime),
+        expires_at: Set(now
+            + if kind == SessionKind::Admin {
+                ADMIN_LIFETIME.min(policy.lifetime)
+            } else {
+                policy.lifetime
+            }),
         provider: Set(provider.map(str::to_owned)),
         ..Default::default()
     }
@@ -94,7 +109,12 @@ pub async fn authenticate(
     let Some((session, Some(account))) = found else {
         return Ok(None);
     };
-    let idle_since = session.last_seen_at + policy.idle;
+    let idle = if session.kind == SessionKind::Admin {
+        ADMIN_IDLE.min(policy.idle)
+    } else {
+        policy.idle
+    };
+    let idle_since = session.last_seen_at + idle;
     if session.expires_at <= now || idle_since <= now || account.status != AccountStatus::Active {
         session::Entity::delete_by_id(session.id).exec(db).await?;
         return Ok(None);

@@ -32,6 +32,10 @@ pub enum Kind {
     Conversation,
     Message,
     Session,
+    AccessApplication,
+    AccessCode,
+    RefusalReason,
+    Guardianship,
 }
 
 impl Kind {
@@ -60,10 +64,14 @@ impl Kind {
             Self::Conversation => "Conversation",
             Self::Message => "Message",
             Self::Session => "Session",
+            Self::AccessApplication => "AccessApplication",
+            Self::AccessCode => "AccessCode",
+            Self::RefusalReason => "RefusalReason",
+            Self::Guardianship => "Guardianship",
         }
     }
 
-    const ALL: [Kind; 22] = [
+    const ALL: [Kind; 26] = [
         Self::Account,
         Self::School,
         Self::AcademicYear,
@@ -86,6 +94,10 @@ impl Kind {
         Self::Conversation,
         Self::Message,
         Self::Session,
+        Self::AccessApplication,
+        Self::AccessCode,
+        Self::RefusalReason,
+        Self::Guardianship,
     ];
 }
 

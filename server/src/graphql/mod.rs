@@ -1,6 +1,7 @@
 //! The GraphQL schema: its roots, object types and limits. Resolvers stay thin: they ask
 //! `policy/` and call `service/`; they never hold role logic or SQL themselves.
 
+pub mod backoffice;
 pub mod communication;
 pub mod context;
 pub mod diary;
@@ -15,7 +16,7 @@ pub mod school;
 pub mod student;
 pub mod viewer;
 
-use async_graphql::{Context, EmptySubscription, ID, Interface, Object, Schema};
+use async_graphql::{Context, EmptySubscription, ID, Interface, MergedObject, Object, Schema};
 use chrono::{Duration, NaiveTime};
 use dnevnik_entities as e;
 use sea_orm::EntityTrait;
@@ -26,7 +27,6 @@ use self::communication::{
 use self::context::ContextExt;
 use self::diary::{Homework, Lesson, Mark};
 use self::ids::Kind;
-use self::mutation::MutationRoot;
 use self::page::Page;
 use self::scalars::Date;
 use self::school::{AcademicYear, ClassUnit, School, StaffMember, StudyPeriod, Subject};
@@ -44,19 +44,33 @@ pub use self::limits::DocumentLimits;
 /// The schema type served at `/graphql`.
 pub type DnevnikSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
+/// The root of every read: the diary and communication, and the back-office.
+#[derive(MergedObject, Default)]
+#[graphql(name = "Query")]
+pub struct QueryRoot(DiaryQuery, backoffice::BackOfficeQuery);
+
+/// The root of every change: signing in and out, and the back-office.
+#[derive(MergedObject, Default)]
+#[graphql(name = "Mutation")]
+pub struct MutationRoot(mutation::AuthMutation, backoffice::BackOfficeMutation);
+
 /// Builds the schema with the limits that are on by default (SECURITY.md).
 pub fn build_schema(config: &Config) -> DnevnikSchema {
-    let mut builder = Schema::build(QueryRoot, MutationRoot, EmptySubscription)
-        .limit_depth(config.graphql_max_depth)
-        .limit_complexity(config.graphql_max_complexity)
-        .limit_recursive_depth(32)
-        .limit_directives(config.graphql_max_directives)
-        .disable_suggestions()
-        .extension(DocumentLimits {
-            max_aliases: config.graphql_max_aliases,
-            max_root_fields: config.graphql_max_root_fields,
-            max_sensitive_mutations: 1,
-        });
+    let mut builder = Schema::build(
+        QueryRoot::default(),
+        MutationRoot::default(),
+        EmptySubscription,
+    )
+    .limit_depth(config.graphql_max_depth)
+    .limit_complexity(config.graphql_max_complexity)
+    .limit_recursive_depth(32)
+    .limit_directives(config.graphql_max_directives)
+    .disable_suggestions()
+    .extension(DocumentLimits {
+        max_aliases: config.graphql_max_aliases,
+        max_root_fields: config.graphql_max_root_fields,
+        max_sensitive_mutations: 1,
+    });
     if !config.graphql_introspection() {
         builder = builder.disable_introspection();
     }
@@ -102,14 +116,17 @@ pub enum Node {
     ForumThread(ForumThread),
     /// A conversation.
     Conversation(Conversation),
+    /// An access application.
+    AccessApplication(backoffice::AccessApplication),
 }
 
-/// The root of every read.
-pub struct QueryRoot;
+/// Reads of the diary, school structure and communication.
+#[derive(Default)]
+pub struct DiaryQuery;
 
-/// The root of every read.
-#[Object(name = "Query")]
-impl QueryRoot {
+/// Reads of the diary, school structure and communication.
+#[Object]
+impl DiaryQuery {
     /// The signed-in viewer, or `null` for an anonymous request.
     async fn viewer(&self, ctx: &Context<'_>) -> AppResult<Option<viewer::Viewer>> {
         Ok(ctx.request()?.viewer.as_ref().map(|_| viewer::Viewer))
@@ -421,6 +438,9 @@ async fn node(ctx: &Context<'_>, kind: Kind, id: i64) -> AppResult<Node> {
                 .unwrap_or(0);
             Node::Conversation(Conversation { model, unread })
         }
+        Kind::AccessApplication => Node::AccessApplication(backoffice::AccessApplication(
+            crate::service::applications::find(db, viewer, id).await?,
+        )),
         _ => return Err(not_found()),
     })
 }

@@ -90,12 +90,13 @@ impl RedeemAccessCodePayload {
     }
 }
 
-/// The root of every change.
-pub struct MutationRoot;
+/// Signing in and out, sessions and linking a child.
+#[derive(Default)]
+pub struct AuthMutation;
 
-/// The root of every change.
-#[Object(name = "Mutation")]
-impl MutationRoot {
+/// Signing in and out, sessions and linking a child.
+#[Object]
+impl AuthMutation {
     /// Signs in with a login and password and returns a bearer token. Unknown logins and wrong
     /// passwords give the same `UNAUTHENTICATED` answer; repeated failures give
     /// `RATE_LIMITED`. At most one per request.

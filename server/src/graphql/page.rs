@@ -7,6 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use super::backoffice::{AccessApplication, AuditEvent};
 use super::communication::{Conversation, ForumPost, ForumThread, Message, NewsItem};
 use super::diary::Mark;
 use crate::error::{AppError, AppResult};
@@ -19,7 +20,9 @@ use crate::error::{AppError, AppResult};
     concrete(name = "ForumThreadEdge", params(ForumThread)),
     concrete(name = "ForumPostEdge", params(ForumPost)),
     concrete(name = "ConversationEdge", params(Conversation)),
-    concrete(name = "MessageEdge", params(Message))
+    concrete(name = "MessageEdge", params(Message)),
+    concrete(name = "AccessApplicationEdge", params(AccessApplication)),
+    concrete(name = "AuditEventEdge", params(AuditEvent))
 )]
 pub struct Edge<T: OutputType> {
     /// The item.
@@ -37,7 +40,9 @@ pub struct Edge<T: OutputType> {
     concrete(name = "ForumThreadConnection", params(ForumThread)),
     concrete(name = "ForumPostConnection", params(ForumPost)),
     concrete(name = "ConversationConnection", params(Conversation)),
-    concrete(name = "MessageConnection", params(Message))
+    concrete(name = "MessageConnection", params(Message)),
+    concrete(name = "AccessApplicationConnection", params(AccessApplication)),
+    concrete(name = "AuditEventConnection", params(AuditEvent))
 )]
 pub struct Page<T: OutputType + Clone>
 where
@@ -55,6 +60,8 @@ where
 pub trait PageKey: Serialize + DeserializeOwned + Send + Sync + Copy {}
 impl PageKey for (NaiveDate, i64) {}
 impl PageKey for (DateTime<Utc>, i64) {}
+/// Position in a list ordered by several keys, for short administrative lists.
+impl PageKey for i64 {}
 
 impl<T: OutputType + Clone> Page<T>
 where

@@ -350,6 +350,23 @@ impl Student {
         Ok(Rating { period, rating })
     }
 
+    /// The parents linked to this student. The school's administrators only.
+    async fn guardianships(
+        &self,
+        ctx: &Context<'_>,
+    ) -> AppResult<Vec<super::backoffice::Guardianship>> {
+        super::backoffice::student_guardianships(ctx, &self.model).await
+    }
+
+    /// The access codes issued for this student, newest first (never the codes themselves).
+    /// The school's administrators only.
+    async fn access_codes(
+        &self,
+        ctx: &Context<'_>,
+    ) -> AppResult<Vec<super::backoffice::AccessCode>> {
+        super::backoffice::student_codes(ctx, &self.model).await
+    }
+
     /// Results of external assessments (МЦКО, ВПР), newest first.
     async fn external_assessments(&self, ctx: &Context<'_>) -> AppResult<Vec<ExternalAssessment>> {
         let rows = records::external_assessments(ctx.db()?, &self.scoped()).await?;

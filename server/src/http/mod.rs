@@ -5,7 +5,7 @@ pub mod caller;
 pub mod cookies;
 pub mod dev_idp;
 mod graphql;
-mod pages;
+pub(crate) mod pages;
 
 use std::time::Duration;
 
@@ -35,7 +35,9 @@ const BODY_LIMIT: usize = 64 * 1024;
 /// Builds the whole router over the shared state.
 pub fn router(state: AppState) -> Router {
     let timeout = state.config.request_timeout();
-    let mut routes = Router::new().merge(pages::routes());
+    let mut routes = Router::new()
+        .merge(pages::routes())
+        .merge(crate::admin::routes());
     if state.config.demo_enabled() {
         routes = routes.merge(dev_idp::routes());
     }

@@ -53,14 +53,16 @@ async fn stylesheet() -> Response {
         .into_response()
 }
 
-fn render(page: &impl Template, status: StatusCode) -> Response {
+/// Renders a page, or answers INTERNAL when the template fails.
+pub(crate) fn render(page: &impl Template, status: StatusCode) -> Response {
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(err) => AppError::internal(anyhow::anyhow!("template: {err}")).into_response(),
     }
 }
 
-fn message(status: StatusCode, title: &str, text: &str) -> Response {
+/// A page with one message and a link home.
+pub(crate) fn message(status: StatusCode, title: &str, text: &str) -> Response {
     render(
         &MessagePage {
             title: title.to_owned(),
@@ -75,7 +77,7 @@ fn message(status: StatusCode, title: &str, text: &str) -> Response {
 }
 
 /// The CSRF token of this browser, and the `Set-Cookie` to send when it is new.
-fn csrf_token(headers: &HeaderMap, secure: bool) -> (String, Option<String>) {
+pub(crate) fn csrf_token(headers: &HeaderMap, secure: bool) -> (String, Option<String>) {
     if let Some(token) = cookies::read(headers, CSRF_COOKIE).filter(|t| t.len() >= 32) {
         return (token, None);
     }
@@ -88,7 +90,7 @@ fn csrf_token(headers: &HeaderMap, secure: bool) -> (String, Option<String>) {
 }
 
 /// A form POST must carry the browser's CSRF token and come from this site.
-fn check_form(state: &AppState, headers: &HeaderMap, submitted: &str) -> bool {
+pub(crate) fn check_form(state: &AppState, headers: &HeaderMap, submitted: &str) -> bool {
     let cookie = cookies::read(headers, CSRF_COOKIE).unwrap_or_default();
     let same_token = !cookie.is_empty()
         && cookie.len() == submitted.len()
@@ -104,7 +106,8 @@ fn check_form(state: &AppState, headers: &HeaderMap, submitted: &str) -> bool {
     same_token && origin_ok
 }
 
-fn with_cookies(mut response: Response, cookies: &[String]) -> Response {
+/// Adds `Set-Cookie` headers to a response.
+pub(crate) fn with_cookies(mut response: Response, cookies: &[String]) -> Response {
     for cookie in cookies {
         if let Ok(value) = HeaderValue::from_str(cookie) {
             response.headers_mut().append(header::SET_COOKIE, value);

@@ -2,10 +2,15 @@
 //! transaction and writes its audit event in the same transaction. GraphQL resolvers and
 //! back-office handlers call these; only these (and the loaders) touch the database.
 
+pub mod applications;
 pub mod audit;
+pub mod calendar_days;
+pub mod codes;
 pub mod communication;
 pub mod diary;
+pub mod guardianships;
 pub mod marks;
 pub mod progress;
 pub mod records;
+pub mod refusal_reasons;
 pub mod structure;

@@ -1,0 +1,209 @@
+//! The back-office at `/admin`: server-rendered pages for school administrators (and the
+//! department) over the same services and policy as the GraphQL mutations. Its own session
+//! cookie (`dnevnik_admin`, `Path=/admin`, `SameSite=Strict`, 30 minutes idle), a CSRF token on
+//! every POST and an Origin check; only administrators of a school, or the department, get in,
+//! and each sees only their schools.
+
+mod pages;
+
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use chrono::{DateTime, Utc};
+use dnevnik_admin_ui::admin::Shell;
+use dnevnik_admin_ui::i18n::Texts;
+use dnevnik_entities::enums::SessionKind;
+use dnevnik_entities::school;
+use sea_orm::{EntityTrait, QueryOrder};
+
+use crate::auth::ClientInfo;
+use crate::auth::session::{self, ADMIN_COOKIE};
+use crate::error::AppError;
+use crate::http::cookies;
+use crate::http::pages::{csrf_token, message};
+use crate::policy::Viewer;
+use crate::state::AppState;
+
+/// The language cookie of the back-office.
+const LANG_COOKIE: &str = "dnevnik_lang";
+
+/// The back-office routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/admin/login", get(pages::login_form).post(pages::login))
+        .route("/admin/sso", post(pages::sso))
+        .route("/admin/logout", post(pages::logout))
+        .route("/admin/lang", get(pages::language))
+        .route("/static/admin.css", get(pages::stylesheet))
+        .route("/admin", get(pages::dashboard))
+        .route(
+            "/admin/applications",
+            get(pages::queue).post(pages::register),
+        )
+        .route("/admin/applications/new", get(pages::new_application))
+        .route("/admin/applications/{id}", get(pages::application))
+        .route("/admin/applications/{id}/match", post(pages::match_student))
+        .route("/admin/applications/{id}/approve", post(pages::approve))
+        .route("/admin/applications/{id}/refuse", post(pages::refuse))
+        .route("/admin/applications/{id}/withdraw", post(pages::withdraw))
+        .route("/admin/codes/{id}/hand-over", post(pages::hand_over))
+        .route("/admin/codes/{id}/revoke", post(pages::revoke))
+        .route("/admin/codes/{id}/reissue", post(pages::reissue))
+        .route("/admin/students", get(pages::students))
+        .route("/admin/students/{id}", get(pages::student))
+        .route("/admin/guardianships/{id}/unlink", post(pages::unlink))
+        .route("/admin/classes", get(pages::classes))
+        .route(
+            "/admin/classes/{id}/envelopes",
+            post(pages::class_envelopes),
+        )
+        .route(
+            "/admin/reasons",
+            get(pages::reasons).post(pages::create_reason),
+        )
+        .route("/admin/reasons/{id}", post(pages::update_reason))
+        .route("/admin/reasons/{id}/active", post(pages::reason_active))
+        .route("/admin/calendar", get(pages::calendar).post(pages::set_day))
+        .route("/admin/calendar/remove", post(pages::remove_day))
+        .route("/admin/audit", get(pages::audit))
+        .route("/admin/audit.csv", get(pages::audit_csv))
+}
+
+/// The language of the request.
+fn texts(headers: &HeaderMap) -> Texts {
+    Texts {
+        en: cookies::read(headers, LANG_COOKIE).as_deref() == Some("en"),
+    }
+}
+
+/// A signed-in administrator and the school they are working on.
+pub struct Admin {
+    /// The viewer.
+    pub viewer: Viewer,
+    /// The client, for the audit log.
+    pub client: ClientInfo,
+    /// The school chosen (`?school=`), if any.
+    pub school: Option<school::Model>,
+    /// What every page shows around its content.
+    pub shell: Shell,
+    /// `Set-Cookie` for a new CSRF token, if one was made.
+    pub set_csrf: Option<String>,
+}
+
+impl Admin {
+    /// The chosen school's id, or `BAD_USER_INPUT` when none is chosen.
+    pub fn school_id(&self) -> Result<i64, AppError> {
+        self.school
+            .as_ref()
+            .map(|s| s.id)
+            .ok_or_else(|| AppError::bad_input("school", "Choose a school."))
+    }
+
+    /// The language.
+    pub fn t(&self) -> Texts {
+        self.shell.t
+    }
+
+    /// The client's address.
+    pub fn ip(&self) -> Option<String> {
+        self.client.ip.clone()
+    }
+}
+
+/// Who the back-office request is from: the admin session cookie, an administrator, and the
+/// school from `?school=` (defaulting to their first). Otherwise, the answer to send.
+pub async fn admin(
+    state: &AppState,
+    headers: &HeaderMap,
+    peer: SocketAddr,
+    school_param: Option<i64>,
+    section: &'static str,
+) -> Result<Admin, Response> {
+    let t = texts(headers);
+    let Some(token) = cookies::read(headers, ADMIN_COOKIE) else {
+        return Err(Redirect::to("/admin/login").into_response());
+    };
+    let found = session::authenticate(&state.db, &token, state.config.session_policy(), Utc::now())
+        .await
+        .map_err(IntoResponse::into_response)?;
+    let Some(found) = found.filter(|f| f.session.kind == SessionKind::Admin) else {
+        return Err(Redirect::to("/admin/login").into_response());
+    };
+    let viewer = Viewer::load(&state.db, &found.account, found.session.id)
+        .await
+        .map_err(IntoResponse::into_response)?;
+    if !viewer.department_admin && viewer.administers.is_empty() {
+        return Err(message(
+            StatusCode::FORBIDDEN,
+            t.get("backoffice"),
+            t.get("not_admin"),
+        ));
+    }
+    let schools = school::Entity::find()
+        .order_by_asc(school::Column::Id)
+        .all(&state.db)
+        .await
+        .map_err(|e| AppError::from(e).into_response())?;
+    let mine: Vec<school::Model> = schools
+        .into_iter()
+        .filter(|s| viewer.administers_school(s.id))
+        .collect();
+    let chosen = match school_param {
+        Some(id) => match mine.iter().find(|s| s.id == id) {
+            Some(school) => Some(school.clone()),
+            None => return Err(AppError::NotFound.into_response()),
+        },
+        None => mine.first().cloned(),
+    };
+    let (csrf, set_csrf) = csrf_token(headers, state.config.secure_cookies());
+    let shell = Shell {
+        t,
+        csrf,
+        user_name: viewer.display_name.clone(),
+        school_name: chosen.as_ref().map(|s| s.short_name.clone()),
+        school_id: chosen.as_ref().map(|s| s.id),
+        schools: if viewer.department_admin || mine.len() > 1 {
+            mine.iter()
+                .map(|s| {
+                    (
+                        s.id,
+                        s.short_name.clone(),
+                        chosen.as_ref().is_some_and(|c| c.id == s.id),
+                    )
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
+        department: viewer.department_admin,
+        section,
+        notice: None,
+        error: None,
+    };
+    let client = ClientInfo {
+        ip: Some(peer.ip().to_string()),
+        user_agent: None,
+    };
+    Ok(Admin {
+        viewer,
+        client,
+        school: chosen,
+        shell,
+        set_csrf,
+    })
+}
+
+/// A date and time in Moscow time for tables.
+pub fn local(at: DateTime<Utc>) -> String {
+    (at + chrono::Duration::hours(3))
+        .format("%d.%m.%Y %H:%M")
+        .to_string()
+}
+
+/// A date for tables.
+pub fn day(date: chrono::NaiveDate) -> String {
+    date.format("%d.%m.%Y").to_string()
+}
