@@ -2,7 +2,9 @@
 //! (SQLite, or PostgreSQL with `DNEVNIK_TEST_DATABASE_URL`). One test binary, so the suite links
 //! once.
 
+mod admin_pages;
 mod authz;
+mod backoffice;
 mod codes;
 mod constraints;
 mod demo;
