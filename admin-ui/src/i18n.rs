@@ -13,6 +13,7 @@ const PHRASES: &[(&str, &str, &str)] = &[
     ("backoffice", "Кабинет администратора", "Back-office"),
     ("dashboard", "Сводка", "Dashboard"),
     ("applications", "Заявления", "Applications"),
+    ("application", "Заявление", "Application"),
     ("new_application", "Новое заявление", "New application"),
     ("students", "Ученики", "Students"),
     ("classes", "Классы", "Classes"),
