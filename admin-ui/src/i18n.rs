@@ -143,6 +143,11 @@ const PHRASES: &[(&str, &str, &str)] = &[
         "No such student at this school: the child may study at another school.",
     ),
     (
+        "enrolled_elsewhere",
+        "Ученик с такими фамилией, именем и датой рождения учится в другой школе.",
+        "A student with this surname, first name and birth date studies at another school.",
+    ),
+    (
         "birth_differs",
         "Дата рождения в заявлении не совпадает с данными ученика.",
         "The stated birth date differs from the student record.",

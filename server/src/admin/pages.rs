@@ -761,14 +761,17 @@ pub async fn application(
             .and_then(|m| classes.get(&m.class_unit_id))
             .cloned()
             .unwrap_or_default();
+        let elsewhere = applications::enrolled_elsewhere(&state.db, &row).await?;
         let f = applications::findings(
             &row,
             matched.as_ref().map(|m| (m, matched_class.as_str())),
             candidates.len(),
+            elsewhere,
         );
         let mut findings = Vec::new();
         for (on, key, serious) in [
             (f.no_matching_student, "no_match", true),
+            (f.enrolled_elsewhere, "enrolled_elsewhere", true),
             (f.birth_date_differs, "birth_differs", true),
             (f.name_differs, "name_differs", true),
             (f.class_differs, "class_differs", false),

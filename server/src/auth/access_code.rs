@@ -272,7 +272,8 @@ pub async fn redeem(
     };
     let Some(row) = row.filter(|r| verified && usable(r)) else {
         // A wrong verifier counts against the code itself; the fifth burns it.
-        if let (Some(row), false) = (&row_for_attempts(&txn, &parsed).await?, verified) {
+        let attempted = row_for_attempts(&txn, &parsed).await?;
+        if let (Some(row), false) = (&attempted, verified) {
             let attempts = row.failed_attempts + 1;
             let mut update = access_code::Entity::update_many()
                 .col_expr(access_code::Column::FailedAttempts, Expr::value(attempts))
@@ -293,12 +294,15 @@ pub async fn redeem(
         PER_ADDRESS
             .record_failure(&txn, &address_bucket, now)
             .await?;
-        audit::record(
-            &txn,
-            AuditEntry::new("access_code.redeem_failed", Some(viewer.account_id))
-                .ip(client.ip.clone()),
-        )
-        .await?;
+        // Against the code whose selector was typed, so that its history shows the guesses.
+        let mut entry = AuditEntry::new("access_code.redeem_failed", Some(viewer.account_id))
+            .ip(client.ip.clone());
+        if let Some(row) = &attempted {
+            entry = entry
+                .school(Some(row.school_id))
+                .object("access_code", row.id);
+        }
+        audit::record(&txn, entry).await?;
         txn.commit().await?;
         return Err(invalid_code());
     };

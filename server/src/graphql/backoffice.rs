@@ -194,6 +194,9 @@ pub struct ApplicationFindings {
     pub documents_missing: bool,
     /// Undecided past its due date.
     pub overdue: bool,
+    /// A student with the stated surname, first name and birth date is enrolled at another
+    /// school (which one is not said).
+    pub enrolled_elsewhere: bool,
 }
 
 /// An application for diary access, filed on paper at the school.
@@ -359,10 +362,12 @@ impl AccessApplication {
                 .unwrap_or_default(),
             None => String::new(),
         };
+        let elsewhere = applications::enrolled_elsewhere(db, &self.0).await?;
         let f = applications::findings(
             &self.0,
             matched.as_ref().map(|s| (s, class.as_str())),
             candidates.len(),
+            elsewhere,
         );
         Ok(ApplicationFindings {
             no_matching_student: f.no_matching_student,
@@ -371,6 +376,7 @@ impl AccessApplication {
             name_differs: f.name_differs,
             documents_missing: f.documents_missing,
             overdue: f.overdue,
+            enrolled_elsewhere: f.enrolled_elsewhere,
         })
     }
 
@@ -809,7 +815,10 @@ impl BackOfficeQuery {
     async fn audit_events(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "Only this school's events.")] school_id: Option<ID>,
+        #[graphql(
+            desc = "Only this school's events (`FORBIDDEN` for a school one does not administer)."
+        )]
+        school_id: Option<ID>,
         #[graphql(desc = "Only this actor's events.")] actor_id: Option<ID>,
         #[graphql(desc = "Only actions starting with this, e.g. `access_code.`.")] action: Option<
             String,

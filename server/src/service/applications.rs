@@ -648,6 +648,9 @@ pub struct Findings {
     pub documents_missing: bool,
     /// The due date has passed and nothing is decided.
     pub overdue: bool,
+    /// A student with the stated surname, first name and birth date is enrolled at another
+    /// school (which one is not said: that is the other school's business).
+    pub enrolled_elsewhere: bool,
 }
 
 /// Candidate students for an application: same school, same surname and first name, or the
@@ -677,11 +680,30 @@ pub async fn candidates(
         .await?)
 }
 
-/// The findings of an application against its matched student (or the candidates).
+/// Whether a student with the stated surname, first name and birth date is enrolled at another
+/// school: the catalogue's "the child studies at another school" must be visible before deciding.
+pub async fn enrolled_elsewhere(
+    db: &impl ConnectionTrait,
+    row: &application::Model,
+) -> AppResult<bool> {
+    Ok(student::Entity::find()
+        .filter(student::Column::SchoolId.ne(row.school_id))
+        .filter(student::Column::LastName.eq(row.child_last_name.as_str()))
+        .filter(student::Column::FirstName.eq(row.child_first_name.as_str()))
+        .filter(student::Column::BirthDate.eq(row.child_birth_date))
+        .filter(student::Column::LeftOn.is_null())
+        .count(db)
+        .await?
+        > 0)
+}
+
+/// The findings of an application against its matched student (or the candidates), and
+/// whether the child is enrolled at another school.
 pub fn findings(
     row: &application::Model,
     matched: Option<(&student::Model, &str)>,
     candidates: usize,
+    enrolled_elsewhere: bool,
 ) -> Findings {
     let today = chrono::Local::now().date_naive();
     let undecided = matches!(
@@ -698,6 +720,7 @@ pub fn findings(
         documents_missing: !documents_complete(row.access_kind, row.applicant_relation, docs),
         overdue: undecided && row.due_on < today,
         no_matching_student: matched.is_none() && candidates == 0,
+        enrolled_elsewhere,
         ..Findings::default()
     };
     if let Some((student, class_name)) = matched {

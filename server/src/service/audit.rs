@@ -247,6 +247,11 @@ pub async fn search(
         query = query.filter(Column::SchoolId.is_in(schools));
     }
     if let Some(school) = filter.school_id {
+        // Asking for a school one does not administer is refused, as the queue is, rather
+        // than answered with an empty log that looks like a quiet school.
+        if !viewer.administers_school(school) {
+            return Err(crate::error::AppError::Forbidden);
+        }
         query = query.filter(Column::SchoolId.eq(school));
     }
     if let Some(actor) = filter.actor_account_id {

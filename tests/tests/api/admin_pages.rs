@@ -186,3 +186,210 @@ async fn the_audit_log_exports_csv() {
         "{csv}"
     );
 }
+
+/// An administrator of another school who signs in locally as `stranger` / `stranger-pass`.
+async fn stranger_admin(app: &TestApp) {
+    use dnevnik_entities as e;
+    use dnevnik_entities::enums::{AccountStatus, Role};
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let other = dnevnik_tests::builders::SchoolFixture::create(&app.db, "Чужая")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let now = chrono::Utc::now();
+    let account = e::account::ActiveModel {
+        display_name: Set("Чужой Администратор".to_owned()),
+        login: Set(Some("stranger".to_owned())),
+        status: Set(AccountStatus::Active),
+        confirmed: Set(true),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    e::password_credential::ActiveModel {
+        account_id: Set(account.id),
+        password_hash: Set(
+            dnevnik_server::auth::password::hash("stranger-pass").unwrap_or_else(|e| panic!("{e}"))
+        ),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    e::role_grant::ActiveModel {
+        account_id: Set(account.id),
+        role: Set(Role::SchoolAdmin),
+        school_id: Set(Some(other.school_id)),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+}
+
+async fn first_id(app: &TestApp, sql: &str) -> i64 {
+    use sea_orm::{ConnectionTrait, Statement};
+    app.db
+        .query_one_raw(Statement::from_string(app.db.get_database_backend(), sql))
+        .await
+        .ok()
+        .flatten()
+        .and_then(|row| row.try_get::<i64>("", "n").ok())
+        .unwrap_or_else(|| panic!("nothing for {sql}"))
+}
+
+#[tokio::test]
+async fn another_schools_administrator_is_refused_on_every_back_office_page() {
+    let app = TestApp::spawn_demo().await;
+    stranger_admin(&app).await;
+    let school = first_id(&app, "SELECT MIN(id) AS n FROM schools").await;
+    // The demo school's objects: an undecided application, an unused code, a guardianship, a
+    // class and a student.
+    let open = first_id(
+        &app,
+        "SELECT MIN(id) AS n FROM access_applications WHERE status IN ('received', 'in_review')",
+    )
+    .await;
+    let code = first_id(
+        &app,
+        "SELECT MIN(id) AS n FROM access_codes WHERE status IN ('issued', 'printed', 'handed_over')",
+    )
+    .await;
+    let guardianship = first_id(&app, "SELECT MIN(id) AS n FROM guardianships").await;
+    let class = first_id(
+        &app,
+        &format!("SELECT MIN(id) AS n FROM class_units WHERE school_id = {school}"),
+    )
+    .await;
+    let student = first_id(
+        &app,
+        &format!("SELECT MIN(id) AS n FROM students WHERE school_id = {school}"),
+    )
+    .await;
+    let reason = first_id(&app, "SELECT MIN(id) AS n FROM refusal_reasons").await;
+    assert_eq!(
+        admin_login(&app, "stranger", "stranger-pass")
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(app.get("/admin").await.status(), 200);
+    let token = csrf(&app, "/admin").await;
+    let before = crate::backoffice::back_office_state(&app).await;
+
+    for path in [
+        format!("/admin?school={school}"),
+        format!("/admin/applications?school={school}"),
+        format!("/admin/applications/new?school={school}"),
+        format!("/admin/applications/{open}"),
+        format!("/admin/students?school={school}"),
+        format!("/admin/students/{student}"),
+        format!("/admin/classes?school={school}"),
+        format!("/admin/audit?school={school}"),
+        format!("/admin/audit.csv?school={school}"),
+    ] {
+        let response = app.get(&path).await;
+        assert_eq!(response.status(), 404, "GET {path}");
+    }
+
+    let posts: Vec<(String, Vec<(&str, String)>)> = vec![
+        (
+            format!("/admin/applications?school={school}"),
+            vec![
+                ("applicant_last_name", "Тестова".to_owned()),
+                ("applicant_first_name", "Ирина".to_owned()),
+                ("child_birth_date", "2015-03-14".to_owned()),
+            ],
+        ),
+        (
+            format!("/admin/applications/{open}/match"),
+            vec![("student_id", student.to_string())],
+        ),
+        (format!("/admin/applications/{open}/approve"), vec![]),
+        (
+            format!("/admin/applications/{open}/refuse"),
+            vec![("reason", reason.to_string()), ("comment", "x".to_owned())],
+        ),
+        (format!("/admin/applications/{open}/withdraw"), vec![]),
+        (format!("/admin/codes/{code}/hand-over"), vec![]),
+        (format!("/admin/codes/{code}/revoke"), vec![]),
+        (format!("/admin/codes/{code}/reissue"), vec![]),
+        (
+            format!("/admin/guardianships/{guardianship}/unlink"),
+            vec![("student_id", student.to_string())],
+        ),
+        (format!("/admin/classes/{class}/envelopes"), vec![]),
+        (
+            "/admin/reasons".to_owned(),
+            vec![
+                ("code", "stranger".to_owned()),
+                ("title_ru", "Чужая".to_owned()),
+            ],
+        ),
+        (
+            format!("/admin/reasons/{reason}/active"),
+            vec![("active", "false".to_owned())],
+        ),
+        (
+            "/admin/calendar".to_owned(),
+            vec![
+                ("date", "2026-12-31".to_owned()),
+                ("kind", "holiday".to_owned()),
+            ],
+        ),
+    ];
+    for (path, mut form) in posts {
+        form.push(("csrf", token.clone()));
+        let response = app
+            .client
+            .post(app.url(&path))
+            .form(&form)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let status = response.status().as_u16();
+        let location = response
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let body = response.text().await.unwrap_or_default();
+        // Refused outright, or sent back with an error; never a success or an envelope.
+        assert!(
+            matches!(status, 403 | 404) || (status == 303 && location.contains("error=")),
+            "POST {path}: {status} {location}"
+        );
+        assert!(
+            !body.contains("envelope"),
+            "POST {path} printed an envelope"
+        );
+    }
+    assert_eq!(
+        crate::backoffice::back_office_state(&app).await,
+        before,
+        "a refused page action wrote something"
+    );
+    // The same action by the school's own administrator goes through: the refusals above were
+    // the school boundary, not a broken form.
+    admin_login(&app, "admin", "demo-admin").await;
+    let token = csrf(&app, "/admin").await;
+    let withdrawn = app
+        .client
+        .post(app.url(&format!("/admin/applications/{open}/withdraw")))
+        .form(&[("csrf", token.as_str())])
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let location = withdrawn
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    assert!(location.contains("done=1"), "{location}");
+}

@@ -721,3 +721,333 @@ async fn the_dashboard_and_audit_log_are_for_administrators_of_their_school() {
         .await;
     assert_eq!(theirs.assert_ok()["auditEvents"]["nodes"], json!([]));
 }
+
+/// The code with its last character changed: the right selector, a wrong verifier.
+fn wrong_guess(code: &str) -> String {
+    let mut wrong = code.to_owned();
+    let last = wrong.pop();
+    wrong.push(if last == Some('0') { '1' } else { '0' });
+    wrong
+}
+
+/// The audit events of one object, oldest first, as `action` strings.
+async fn actions_on(app: &TestApp, object_type: &str, object_id: i64) -> Vec<String> {
+    app.db
+        .query_all_raw(Statement::from_string(
+            app.db.get_database_backend(),
+            format!(
+                "SELECT action FROM audit_events WHERE object_type = '{object_type}' \
+                 AND object_id = '{object_id}' ORDER BY id"
+            ),
+        ))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .into_iter()
+        .filter_map(|row| row.try_get::<String>("", "action").ok())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_audit_trail_of_a_full_journey_is_complete_and_in_order() {
+    let app = TestApp::spawn_demo().await;
+    let admin = app.sign_in("admin", "demo-admin").await;
+    let child = unlinked_student(&app).await;
+    let school = school_id(&app).await;
+    let application = register(&app, &admin, application_input(&school, &child, true)).await;
+    let app_id = application["id"].as_str().unwrap_or_default().to_owned();
+    app.graphql_as(
+        &admin,
+        "mutation($a: ID!, $s: ID!) { matchAccessApplication(input: {applicationId: $a, studentId: $s}) { accessApplication { id } } }",
+        json!({ "a": app_id, "s": id(Kind::Student, child.0) }),
+    )
+    .await
+    .assert_ok();
+    let approved = app
+        .graphql_as(
+            &admin,
+            "mutation($a: ID!) { approveAccessApplication(input: {applicationId: $a}) { issued { code accessCode { id } } } }",
+            json!({ "a": app_id }),
+        )
+        .await;
+    let issued = approved.assert_ok()["approveAccessApplication"]["issued"].clone();
+    let code = issued["code"].as_str().unwrap_or_default().to_owned();
+    app.graphql_as(
+        &admin,
+        "mutation($c: ID!) { markAccessCodeHandedOver(input: {accessCodeId: $c}) { accessCode { id } } }",
+        json!({ "c": issued["accessCode"]["id"] }),
+    )
+    .await
+    .assert_ok();
+    let (status, _) = app.sign_in_dev("parent2", "demo-parent").await;
+    assert_eq!(status, 303);
+    // One wrong guess first: failures are audited too.
+    let wrong = app
+        .graphql(
+            "mutation($c: String!) { redeemAccessCode(input: {code: $c}) { student { id } } }",
+            json!({ "c": wrong_guess(&code) }),
+        )
+        .await;
+    assert_eq!(wrong.error_codes(), vec!["BAD_USER_INPUT"]);
+    app.graphql(
+        "mutation($c: String!) { redeemAccessCode(input: {code: $c}) { student { id } } }",
+        json!({ "c": code }),
+    )
+    .await
+    .assert_ok();
+
+    let application_row = scalar(&app, "SELECT MAX(id) AS n FROM access_applications").await;
+    assert_eq!(
+        actions_on(&app, "access_application", application_row).await,
+        vec![
+            "access_application.registered",
+            "access_application.matched",
+            "access_application.approved",
+        ]
+    );
+    let code_row = scalar(
+        &app,
+        &format!(
+            "SELECT id AS n FROM access_codes WHERE access_application_id = {application_row}"
+        ),
+    )
+    .await;
+    assert_eq!(
+        actions_on(&app, "access_code", code_row).await,
+        vec![
+            "access_code.issued",
+            "access_code.printed",
+            "access_code.handed_over",
+            "access_code.redeem_failed",
+            "access_code.redeemed",
+        ]
+    );
+    let guardianship = scalar(
+        &app,
+        &format!(
+            "SELECT id AS n FROM guardianships WHERE student_id = {}",
+            child.0
+        ),
+    )
+    .await;
+    assert_eq!(
+        actions_on(&app, "guardianship", guardianship).await,
+        vec!["guardianship.created"]
+    );
+    // Who did it: the administrator for the school's steps, the parent for the redemption.
+    let actors = scalar(
+        &app,
+        &format!(
+            "SELECT COUNT(DISTINCT actor_account_id) AS n FROM audit_events \
+             WHERE object_type = 'access_application' AND object_id = '{application_row}'"
+        ),
+    )
+    .await;
+    assert_eq!(actors, 1);
+    // The plaintext code appears in no audit row.
+    let leaked = scalar(
+        &app,
+        &format!("SELECT COUNT(*) AS n FROM audit_events WHERE details LIKE '%{code}%'"),
+    )
+    .await;
+    assert_eq!(leaked, 0);
+}
+
+#[tokio::test]
+async fn a_child_enrolled_at_another_school_stands_out_before_deciding() {
+    let app = TestApp::spawn_demo().await;
+    let admin = app.sign_in("admin", "demo-admin").await;
+    let school = school_id(&app).await;
+    // The other school's student, Ученикова Анна, born 2015-03-14 (the fixture's child).
+    SchoolFixture::create(&app.db, "Соседняя")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let elsewhere = (
+        0,
+        "Ученикова".to_owned(),
+        "Анна".to_owned(),
+        String::new(),
+        "2015-03-14".to_owned(),
+        "5А".to_owned(),
+    );
+    let findings = "query($a: ID!) { accessApplication(id: $a) { findings { noMatchingStudent enrolledElsewhere } } }";
+    let application = register(&app, &admin, application_input(&school, &elsewhere, true)).await;
+    let seen = app
+        .graphql_as(&admin, findings, json!({ "a": application["id"] }))
+        .await;
+    assert_eq!(
+        seen.assert_ok()["accessApplication"]["findings"],
+        json!({ "noMatchingStudent": true, "enrolledElsewhere": true })
+    );
+    // A child of this school is not flagged.
+    let ours = unlinked_student(&app).await;
+    let application = register(&app, &admin, application_input(&school, &ours, true)).await;
+    let seen = app
+        .graphql_as(&admin, findings, json!({ "a": application["id"] }))
+        .await;
+    assert_eq!(
+        seen.assert_ok()["accessApplication"]["findings"],
+        json!({ "noMatchingStudent": false, "enrolledElsewhere": false })
+    );
+}
+
+/// Everything the back-office can change, as one comparable snapshot.
+pub(crate) async fn back_office_state(app: &TestApp) -> Vec<i64> {
+    let mut state = Vec::new();
+    for sql in [
+        "SELECT COUNT(*) AS n FROM access_applications",
+        "SELECT COUNT(*) AS n FROM access_applications WHERE status IN ('received', 'in_review')",
+        "SELECT COUNT(*) AS n FROM access_applications WHERE student_id IS NOT NULL",
+        "SELECT COUNT(*) AS n FROM access_codes",
+        "SELECT COUNT(*) AS n FROM access_codes WHERE revoked_at IS NOT NULL",
+        "SELECT COUNT(*) AS n FROM access_codes WHERE handed_over_at IS NOT NULL",
+        "SELECT COUNT(*) AS n FROM guardianships",
+        "SELECT COUNT(*) AS n FROM refusal_reasons WHERE active",
+        "SELECT COUNT(*) AS n FROM calendar_days",
+        "SELECT COUNT(*) AS n FROM audit_events WHERE action NOT LIKE 'sign_in.%'",
+    ] {
+        state.push(scalar(app, sql).await);
+    }
+    state
+}
+
+#[tokio::test]
+async fn another_schools_administrator_is_refused_on_every_back_office_operation() {
+    let app = TestApp::spawn_demo().await;
+    let admin = app.sign_in("admin", "demo-admin").await;
+    let (stranger, _) = other_school_admin(&app).await;
+    let school = school_id(&app).await;
+    let child = unlinked_student(&app).await;
+    // An undecided application, and an approved one with an unused code.
+    let open = register(&app, &admin, application_input(&school, &child, true)).await;
+    let decided = register(&app, &admin, application_input(&school, &child, true)).await;
+    app.graphql_as(
+        &admin,
+        "mutation($a: ID!, $s: ID!) { matchAccessApplication(input: {applicationId: $a, studentId: $s}) { accessApplication { id } } }",
+        json!({ "a": decided["id"], "s": id(Kind::Student, child.0) }),
+    )
+    .await
+    .assert_ok();
+    let approved = app
+        .graphql_as(
+            &admin,
+            "mutation($a: ID!) { approveAccessApplication(input: {applicationId: $a}) { issued { accessCode { id } } } }",
+            json!({ "a": decided["id"] }),
+        )
+        .await;
+    let code =
+        approved.assert_ok()["approveAccessApplication"]["issued"]["accessCode"]["id"].clone();
+    let guardianship = id(
+        Kind::Guardianship,
+        scalar(&app, "SELECT MIN(id) AS n FROM guardianships").await,
+    );
+    let class = id(
+        Kind::ClassUnit,
+        scalar(&app, "SELECT MIN(id) AS n FROM class_units").await,
+    );
+    let reason = id(
+        Kind::RefusalReason,
+        scalar(&app, "SELECT MIN(id) AS n FROM refusal_reasons").await,
+    );
+    let student = id(Kind::Student, child.0);
+    let before = back_office_state(&app).await;
+
+    let operations: Vec<(&str, &str, Value)> = vec![
+        (
+            "register",
+            REGISTER,
+            json!({ "input": application_input(&school, &child, true) }),
+        ),
+        (
+            "read",
+            "query($a: ID!) { accessApplication(id: $a) { id } }",
+            json!({ "a": open["id"] }),
+        ),
+        (
+            "queue",
+            "query($s: ID!) { accessApplications(schoolId: $s) { nodes { id } } }",
+            json!({ "s": school }),
+        ),
+        (
+            "dashboard",
+            "query($s: ID!) { adminDashboard(schoolId: $s) { overdue } }",
+            json!({ "s": school }),
+        ),
+        (
+            "audit",
+            "query($s: ID!) { auditEvents(schoolId: $s) { nodes { id } } }",
+            json!({ "s": school }),
+        ),
+        (
+            "match",
+            "mutation($a: ID!, $s: ID!) { matchAccessApplication(input: {applicationId: $a, studentId: $s}) { accessApplication { id } } }",
+            json!({ "a": open["id"], "s": student }),
+        ),
+        (
+            "approve",
+            "mutation($a: ID!) { approveAccessApplication(input: {applicationId: $a}) { issued { code } } }",
+            json!({ "a": open["id"] }),
+        ),
+        (
+            "refuse",
+            "mutation($a: ID!, $r: ID!) { refuseAccessApplication(input: {applicationId: $a, reasonIds: [$r], comment: \"x\"}) { accessApplication { id } } }",
+            json!({ "a": open["id"], "r": reason }),
+        ),
+        (
+            "withdraw",
+            "mutation($a: ID!) { withdrawAccessApplication(input: {applicationId: $a}) { accessApplication { id } } }",
+            json!({ "a": open["id"] }),
+        ),
+        (
+            "hand over",
+            "mutation($c: ID!) { markAccessCodeHandedOver(input: {accessCodeId: $c}) { accessCode { id } } }",
+            json!({ "c": code }),
+        ),
+        (
+            "revoke",
+            "mutation($c: ID!) { revokeAccessCode(input: {accessCodeId: $c}) { accessCode { id } } }",
+            json!({ "c": code }),
+        ),
+        (
+            "reissue",
+            "mutation($c: ID!) { reissueAccessCode(input: {accessCodeId: $c}) { issued { code } } }",
+            json!({ "c": code }),
+        ),
+        (
+            "class envelopes",
+            "mutation($c: ID!) { issueClassStudentCodes(input: {classUnitId: $c}) { envelopes { issued { code } } } }",
+            json!({ "c": class }),
+        ),
+        (
+            "unlink",
+            "mutation($g: ID!) { unlinkGuardianship(input: {guardianshipId: $g}) { guardianshipId } }",
+            json!({ "g": guardianship }),
+        ),
+        (
+            "student",
+            "query($s: ID!) { student(id: $s) { id } }",
+            json!({ "s": student }),
+        ),
+    ];
+    for (name, query, variables) in &operations {
+        let response = app.graphql_as(&stranger, query, variables.clone()).await;
+        let codes = response.error_codes();
+        assert!(
+            codes == vec!["NOT_FOUND"] || codes == vec!["FORBIDDEN"],
+            "{name}: {}",
+            response.body
+        );
+        assert!(
+            response.body["data"].is_null()
+                || response.body["data"]
+                    .as_object()
+                    .is_some_and(|o| o.values().all(Value::is_null)),
+            "{name} leaked data: {}",
+            response.body
+        );
+    }
+    assert_eq!(
+        back_office_state(&app).await,
+        before,
+        "a refused operation wrote something"
+    );
+}
