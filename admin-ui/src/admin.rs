@@ -184,6 +184,8 @@ pub struct CodeRow {
     pub issued: String,
     /// Valid until.
     pub expires: String,
+    /// Wrong guesses so far (the fifth revokes it).
+    pub failed_attempts: i32,
     /// Whether it can be marked handed over.
     pub can_hand_over: bool,
     /// Whether it can be revoked.

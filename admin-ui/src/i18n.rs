@@ -137,6 +137,7 @@ const PHRASES: &[(&str, &str, &str)] = &[
     ),
     ("register", "Зарегистрировать", "Register"),
     ("findings", "Обратите внимание", "Check before deciding"),
+    ("wrong_guesses", "Неверных попыток", "Wrong guesses"),
     (
         "no_match",
         "В контингенте школы нет такого ученика — возможно, ребёнок учится в другой школе.",

@@ -669,6 +669,7 @@ fn code_rows(t: Texts, rows: Vec<access_code::Model>) -> Vec<CodeRow> {
                     .to_owned(),
                 issued: local(c.issued_at),
                 expires: local(c.expires_at),
+                failed_attempts: c.failed_attempts,
                 can_hand_over: matches!(
                     state,
                     codes::CodeState::Issued | codes::CodeState::Printed

@@ -833,6 +833,17 @@ async fn the_audit_trail_of_a_full_journey_is_complete_and_in_order() {
         actions_on(&app, "guardianship", guardianship).await,
         vec!["guardianship.created"]
     );
+    let attempts = app
+        .graphql_as(
+            &admin,
+            "query($a: ID!) { accessApplication(id: $a) { accessCodes { failedAttempts state } } }",
+            json!({ "a": app_id }),
+        )
+        .await;
+    assert_eq!(
+        attempts.assert_ok()["accessApplication"]["accessCodes"],
+        json!([{ "failedAttempts": 1, "state": "REDEEMED" }])
+    );
     // Who did it: the administrator for the school's steps, the parent for the redemption.
     let actors = scalar(
         &app,
