@@ -955,3 +955,52 @@ mod tests {
         assert!(FinalMarkValue::try_from_value(&"one".to_owned()).is_err());
     }
 }
+
+/// What a notification is about (`notifications.kind`).
+#[derive(
+    Copy, Clone, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+#[serde(rename_all = "snake_case")]
+pub enum NotificationKind {
+    /// A new mark.
+    #[sea_orm(string_value = "mark_recorded")]
+    MarkRecorded,
+    /// A mark's value changed.
+    #[sea_orm(string_value = "mark_changed")]
+    MarkChanged,
+    /// A mark was withdrawn.
+    #[sea_orm(string_value = "mark_deleted")]
+    MarkDeleted,
+    /// New homework.
+    #[sea_orm(string_value = "homework")]
+    Homework,
+    /// An absence or lateness.
+    #[sea_orm(string_value = "attendance")]
+    Attendance,
+    /// A remark or praise.
+    #[sea_orm(string_value = "remark")]
+    Remark,
+    /// A new message.
+    #[sea_orm(string_value = "message")]
+    Message,
+    /// News published.
+    #[sea_orm(string_value = "news")]
+    News,
+}
+
+impl NotificationKind {
+    /// The value as stored in the database.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::MarkRecorded => "mark_recorded",
+            Self::MarkChanged => "mark_changed",
+            Self::MarkDeleted => "mark_deleted",
+            Self::Homework => "homework",
+            Self::Attendance => "attendance",
+            Self::Remark => "remark",
+            Self::Message => "message",
+            Self::News => "news",
+        }
+    }
+}

@@ -31,6 +31,7 @@ pub mod mark;
 pub mod mark_revision;
 pub mod message;
 pub mod news_item;
+pub mod notification;
 pub mod password_credential;
 pub mod rate_limit_counter;
 pub mod refusal_reason;

@@ -13,6 +13,7 @@ mod m20261128_000005_create_access;
 mod m20261128_000006_create_integration_and_audit;
 mod m20261128_000007_create_rate_limits;
 mod m20261128_000008_create_sign_in_flows;
+mod m20261128_000009_create_notifications;
 
 /// Every migration, oldest first.
 #[derive(Debug)]
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000006_create_integration_and_audit::Migration),
             Box::new(m20261128_000007_create_rate_limits::Migration),
             Box::new(m20261128_000008_create_sign_in_flows::Migration),
+            Box::new(m20261128_000009_create_notifications::Migration),
         ]
     }
 }

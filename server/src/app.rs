@@ -66,7 +66,12 @@ impl Application {
         } else {
             None
         };
+        let live = crate::live::Live::new(&db);
+        live.listen(&db)
+            .await
+            .context("cannot listen for live updates")?;
         let state = AppState(Arc::new(App {
+            live,
             providers,
             config_arc: Arc::new(config.clone()),
             config,

@@ -13,6 +13,7 @@ pub mod error;
 pub mod grading;
 pub mod graphql;
 pub mod http;
+pub mod live;
 pub mod policy;
 pub mod seed;
 pub mod service;

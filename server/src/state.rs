@@ -25,6 +25,8 @@ pub struct App {
     pub metrics: Metrics,
     /// Identity providers by name.
     pub providers: crate::auth::oidc::Providers,
+    /// Live updates for subscriptions, shared with every replica through the database.
+    pub live: crate::live::Live,
 }
 
 /// A cheap handle on [`App`].

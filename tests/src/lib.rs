@@ -83,6 +83,19 @@ impl GraphqlResponse {
             .unwrap_or_default()
     }
 
+    /// The `extensions.field` of every error that names one, in order.
+    pub fn error_fields(&self) -> Vec<String> {
+        self.body["errors"]
+            .as_array()
+            .map(|errors| {
+                errors
+                    .iter()
+                    .filter_map(|e| e["extensions"]["field"].as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// Panics with the body when the response carries errors.
     pub fn assert_ok(&self) -> &Value {
         assert!(

@@ -2,15 +2,16 @@
 //! knows, each with a session. School 1 has class 5А (students A1 and A2, class teacher CT who
 //! teaches Russian there, subject teacher TA who teaches Mathematics there) and class 6Б
 //! (student B1, teacher TO who teaches Mathematics only there). Parent PA is A1's guardian,
-//! parent PB is B1's; SA is student A1 signing in; AD2 administers school 2; DA is the
-//! department administrator. A1 has marks in both subjects, lessons, homework, an absence, a
+//! parent PB is B1's; SA is student A1 signing in; DIR is school 1's director (an
+//! administrator with a staff post); AD2 administers school 2; DA is the department
+//! administrator. A1 has marks in both subjects, lessons, homework, an absence, a
 //! remark, a final mark and an assessment; there is class news, a class forum thread and a
 //! conversation between PA and CT.
 
 use chrono::{NaiveDate, NaiveTime, Utc};
 use dnevnik_entities as e;
 use dnevnik_entities::enums::*;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DbErr};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait};
 
 use crate::TestApp;
 
@@ -31,6 +32,8 @@ pub enum Who {
     TeacherOfOther,
     /// Leads A1's class (and teaches Russian there).
     ClassTeacherOfA,
+    /// Director of the school (administers it, holds a staff post, teaches nothing).
+    AdminOfSchool,
     /// Administrator of the other school.
     AdminOfOtherSchool,
     /// Department administrator.
@@ -39,7 +42,7 @@ pub enum Who {
 
 impl Who {
     /// All roles.
-    pub const ALL: [Who; 9] = [
+    pub const ALL: [Who; 10] = [
         Who::Anonymous,
         Who::ParentOfA,
         Who::ParentOfB,
@@ -47,6 +50,7 @@ impl Who {
         Who::TeacherOfA,
         Who::TeacherOfOther,
         Who::ClassTeacherOfA,
+        Who::AdminOfSchool,
         Who::AdminOfOtherSchool,
         Who::DepartmentAdmin,
     ];
@@ -68,6 +72,11 @@ pub struct World {
     pub student_b1: i64,
     pub lesson_math_a: i64,
     pub lesson_russian_a: i64,
+    pub lesson_math_b: i64,
+    pub staff_ta: i64,
+    pub staff_ct: i64,
+    pub staff_to: i64,
+    pub staff_director: i64,
     pub mark_math_a1: i64,
     pub mark_russian_a1: i64,
     pub mark_math_a2: i64,
@@ -129,6 +138,16 @@ impl World {
         guardian(db, school1, pa_account, student_a1, "Дочка").await?;
         guardian(db, school1, pb_account, student_b1, "Сын").await?;
 
+        let dir_account = account(db, "Директор Школы 1", true).await?;
+        grant(db, dir_account, Role::Director, Some(school1)).await?;
+        let director = staff(db, school1, dir_account, "Директорова").await?;
+        let mut post: e::staff_member::ActiveModel = e::staff_member::Entity::find_by_id(director)
+            .one(db)
+            .await?
+            .ok_or_else(|| DbErr::RecordNotFound("director".to_owned()))?
+            .into();
+        post.position = Set(StaffPosition::Director);
+        post.update(db).await?;
         let ad2_account = account(db, "Администратор Школы 2", true).await?;
         grant(db, ad2_account, Role::SchoolAdmin, Some(school2)).await?;
         let da_account = account(db, "Департамент", true).await?;
@@ -328,6 +347,7 @@ impl World {
             (Who::TeacherOfA, ta_account),
             (Who::TeacherOfOther, to_account),
             (Who::ClassTeacherOfA, ct_account),
+            (Who::AdminOfSchool, dir_account),
             (Who::AdminOfOtherSchool, ad2_account),
             (Who::DepartmentAdmin, da_account),
         ] {
@@ -347,6 +367,11 @@ impl World {
             student_b1,
             lesson_math_a,
             lesson_russian_a,
+            lesson_math_b,
+            staff_ta: ta,
+            staff_ct: ct,
+            staff_to: to,
+            staff_director: director,
             mark_math_a1,
             mark_russian_a1,
             mark_math_a2,

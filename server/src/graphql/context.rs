@@ -25,6 +25,8 @@ pub struct RequestContext {
     pub client: ClientInfo,
     /// Set-based loads shared by the resolvers of this request.
     pub memo: super::memo::Memo,
+    /// Where writes announce live updates.
+    pub live: crate::live::Live,
 }
 
 /// Shorthands for resolvers.
@@ -34,6 +36,16 @@ pub trait ContextExt {
     /// The database pool.
     fn db(&self) -> AppResult<&DatabaseConnection> {
         Ok(&self.request()?.db)
+    }
+    /// A journal writer for the signed-in viewer.
+    fn writer(&self) -> AppResult<crate::service::journal::Writer<'_>> {
+        let request = self.request()?;
+        Ok(crate::service::journal::Writer {
+            db: &request.db,
+            viewer: self.viewer()?,
+            live: &request.live,
+            ip: request.client.ip.clone(),
+        })
     }
     /// The viewer, or `UNAUTHENTICATED`.
     fn viewer(&self) -> AppResult<&Viewer> {

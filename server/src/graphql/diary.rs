@@ -301,6 +301,8 @@ impl Homework {
 /// A form of assessment (форма контроля) and its usual weight.
 #[derive(SimpleObject)]
 pub struct ControlForm {
+    /// Opaque global id, for `recordMark(input: {controlFormId})`.
+    pub id: ID,
     /// "Контрольная работа".
     pub name: String,
     /// "К/р".
@@ -312,6 +314,7 @@ pub struct ControlForm {
 impl From<control_form::Model> for ControlForm {
     fn from(form: control_form::Model) -> Self {
         Self {
+            id: ids::encode(Kind::ControlForm, form.id),
             name: form.name,
             short_name: form.short_name,
             default_weight: i32::from(form.default_weight),
@@ -379,6 +382,16 @@ impl Mark {
             .ok_or(AppError::NotFound)
     }
 
+    /// Every change to the mark, oldest first: who, when, old → new. Seen by whoever sees the
+    /// mark — the family included.
+    async fn history(&self, ctx: &Context<'_>) -> AppResult<Vec<MarkRevision>> {
+        Ok(loaders::mark_history(ctx, self.0.mark.id)
+            .await?
+            .into_iter()
+            .map(MarkRevision)
+            .collect())
+    }
+
     /// The teacher who gave it.
     async fn teacher(&self, ctx: &Context<'_>) -> AppResult<Option<StaffMember>> {
         Ok(
@@ -386,6 +399,70 @@ impl Mark {
                 .await?
                 .map(StaffMember),
         )
+    }
+}
+
+/// What happened to a mark.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(name = "MarkChangeAction")]
+pub enum MarkChangeActionValue {
+    /// Recorded.
+    Created,
+    /// Value, weight, form, comment or exam flag changed.
+    Updated,
+    /// Withdrawn.
+    Deleted,
+}
+
+/// One change to a mark.
+pub struct MarkRevision(pub dnevnik_entities::mark_revision::Model);
+
+/// One change to a mark: who, when, old → new.
+#[Object]
+impl MarkRevision {
+    /// What happened.
+    async fn action(&self) -> MarkChangeActionValue {
+        use dnevnik_entities::enums::MarkRevisionAction as A;
+        match self.0.action {
+            A::Created => MarkChangeActionValue::Created,
+            A::Updated => MarkChangeActionValue::Updated,
+            A::Deleted => MarkChangeActionValue::Deleted,
+        }
+    }
+
+    /// The value before (none when recorded).
+    async fn old_value(&self) -> Option<i32> {
+        self.0.old_value.map(i32::from)
+    }
+
+    /// The value after (none when withdrawn).
+    async fn new_value(&self) -> Option<i32> {
+        self.0.new_value.map(i32::from)
+    }
+
+    /// The weight before.
+    async fn old_weight(&self) -> Option<i32> {
+        self.0.old_weight.map(i32::from)
+    }
+
+    /// The weight after.
+    async fn new_weight(&self) -> Option<i32> {
+        self.0.new_weight.map(i32::from)
+    }
+
+    /// When.
+    async fn changed_at(&self) -> DateTime {
+        DateTime(self.0.changed_at)
+    }
+
+    /// The name of who changed it (a teacher or an administrator); none for imports.
+    async fn changed_by(&self, ctx: &Context<'_>) -> AppResult<Option<String>> {
+        Ok(match self.0.account_id {
+            Some(id) => loaders::load::<dnevnik_entities::account::Entity>(ctx, id)
+                .await?
+                .map(|a| a.display_name),
+            None => None,
+        })
     }
 }
 

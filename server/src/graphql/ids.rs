@@ -36,6 +36,8 @@ pub enum Kind {
     AccessCode,
     RefusalReason,
     Guardianship,
+    ControlForm,
+    Notification,
 }
 
 impl Kind {
@@ -68,10 +70,12 @@ impl Kind {
             Self::AccessCode => "AccessCode",
             Self::RefusalReason => "RefusalReason",
             Self::Guardianship => "Guardianship",
+            Self::ControlForm => "ControlForm",
+            Self::Notification => "Notification",
         }
     }
 
-    const ALL: [Kind; 26] = [
+    const ALL: [Kind; 28] = [
         Self::Account,
         Self::School,
         Self::AcademicYear,
@@ -98,6 +102,8 @@ impl Kind {
         Self::AccessCode,
         Self::RefusalReason,
         Self::Guardianship,
+        Self::ControlForm,
+        Self::Notification,
     ];
 }
 

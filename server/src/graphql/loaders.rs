@@ -104,6 +104,42 @@ where
         .map_err(|e| crate::error::AppError::internal(anyhow::anyhow!("{e}")))
 }
 
+/// Loads the history of marks by mark id, oldest change first.
+pub struct MarkHistory {
+    db: DatabaseConnection,
+}
+
+impl Loader<i64> for MarkHistory {
+    type Value = Vec<e::mark_revision::Model>;
+    type Error = std::sync::Arc<crate::error::AppError>;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        let rows = crate::service::journal::history(&self.db, keys)
+            .await
+            .map_err(std::sync::Arc::new)?;
+        let mut out: HashMap<i64, Self::Value> = HashMap::new();
+        for row in rows {
+            out.entry(row.mark_id).or_default().push(row);
+        }
+        Ok(out)
+    }
+}
+
+/// The history of one mark through the request's loader.
+pub async fn mark_history(
+    ctx: &async_graphql::Context<'_>,
+    mark_id: i64,
+) -> crate::error::AppResult<Vec<e::mark_revision::Model>> {
+    let loader = ctx
+        .data::<DataLoader<MarkHistory>>()
+        .map_err(|_| crate::error::AppError::internal(anyhow::anyhow!("loader missing")))?;
+    Ok(loader
+        .load_one(mark_id)
+        .await
+        .map_err(|e| (*e).clone())?
+        .unwrap_or_default())
+}
+
 /// Puts a loader for every entity that resolvers look up by id into a request.
 pub fn install(request: async_graphql::Request, db: &DatabaseConnection) -> async_graphql::Request {
     request
@@ -117,4 +153,5 @@ pub fn install(request: async_graphql::Request, db: &DatabaseConnection) -> asyn
         .data(by_id::<e::student::Entity>(db))
         .data(by_id::<e::lesson::Entity>(db))
         .data(by_id::<e::control_form::Entity>(db))
+        .data(DataLoader::new(MarkHistory { db: db.clone() }, tokio::spawn).delay(DELAY))
 }

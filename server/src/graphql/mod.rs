@@ -6,10 +6,12 @@ pub mod communication;
 pub mod context;
 pub mod diary;
 pub mod ids;
+pub mod journal;
 pub mod limits;
 pub mod loaders;
 pub mod memo;
 pub mod mutation;
+pub mod notifications;
 pub mod page;
 pub mod scalars;
 pub mod school;
@@ -49,10 +51,15 @@ pub type DnevnikSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 #[graphql(name = "Query")]
 pub struct QueryRoot(DiaryQuery, backoffice::BackOfficeQuery);
 
-/// The root of every change: signing in and out, and the back-office.
+/// The root of every change: signing in and out, the teachers' journal, and the back-office.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Mutation")]
-pub struct MutationRoot(mutation::AuthMutation, backoffice::BackOfficeMutation);
+pub struct MutationRoot(
+    mutation::AuthMutation,
+    journal::JournalMutation,
+    notifications::NotificationMutation,
+    backoffice::BackOfficeMutation,
+);
 
 /// Builds the schema with the limits that are on by default (SECURITY.md).
 pub fn build_schema(config: &Config) -> DnevnikSchema {

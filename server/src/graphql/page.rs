@@ -10,6 +10,7 @@ use serde::de::DeserializeOwned;
 use super::backoffice::{AccessApplication, AuditEvent};
 use super::communication::{Conversation, ForumPost, ForumThread, Message, NewsItem};
 use super::diary::Mark;
+use super::notifications::Notification;
 use crate::error::{AppError, AppResult};
 
 /// A node and the cursor that points just after it.
@@ -22,7 +23,8 @@ use crate::error::{AppError, AppResult};
     concrete(name = "ConversationEdge", params(Conversation)),
     concrete(name = "MessageEdge", params(Message)),
     concrete(name = "AccessApplicationEdge", params(AccessApplication)),
-    concrete(name = "AuditEventEdge", params(AuditEvent))
+    concrete(name = "AuditEventEdge", params(AuditEvent)),
+    concrete(name = "NotificationEdge", params(Notification))
 )]
 pub struct Edge<T: OutputType> {
     /// The item.
@@ -42,7 +44,8 @@ pub struct Edge<T: OutputType> {
     concrete(name = "ConversationConnection", params(Conversation)),
     concrete(name = "MessageConnection", params(Message)),
     concrete(name = "AccessApplicationConnection", params(AccessApplication)),
-    concrete(name = "AuditEventConnection", params(AuditEvent))
+    concrete(name = "AuditEventConnection", params(AuditEvent)),
+    concrete(name = "NotificationConnection", params(Notification))
 )]
 pub struct Page<T: OutputType + Clone>
 where

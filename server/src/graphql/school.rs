@@ -85,6 +85,17 @@ impl School {
         Ok(subjects.into_iter().map(Subject).collect())
     }
 
+    /// The forms of assessment marks are given for, in the school's order. Members of the
+    /// school only.
+    async fn control_forms(&self, ctx: &Context<'_>) -> AppResult<Vec<super::diary::ControlForm>> {
+        let viewer = ctx.viewer()?;
+        if !viewer.member_of_school(self.0.id) {
+            return Err(AppError::NotFound);
+        }
+        let forms = structure::control_forms(ctx.db()?, self.0.id).await?;
+        Ok(forms.into_iter().map(Into::into).collect())
+    }
+
     /// Staff of the school. The school's administrators and staff only.
     async fn staff(&self, ctx: &Context<'_>) -> AppResult<Vec<StaffMember>> {
         let viewer = ctx.viewer()?;

@@ -355,6 +355,39 @@ impl Viewer {
             .collect())
     }
 
+    /// The viewer's notifications, newest first: new and changed marks, homework, absences,
+    /// remarks, messages, news. Those about a child show only while the viewer still sees
+    /// that child.
+    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
+    async fn notifications(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, at most 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the last notification seen.")] after: Option<String>,
+        #[graphql(desc = "Only unread ones.", default)] unread_only: bool,
+    ) -> AppResult<super::page::Page<super::notifications::Notification>> {
+        let viewer = policy_viewer(ctx)?;
+        let limit = super::student::page_size(first)?;
+        let after = super::page::after::<i64>(after)?;
+        let (rows, has_next) =
+            crate::service::notifications::page(ctx.db()?, viewer, unread_only, after, limit)
+                .await?;
+        Ok(super::page::Page::build(
+            rows,
+            after.is_some(),
+            has_next,
+            |row| row.id,
+            super::notifications::Notification::from,
+        ))
+    }
+
+    /// How many of the viewer's notifications are unread.
+    async fn unread_notification_count(&self, ctx: &Context<'_>) -> AppResult<i32> {
+        let viewer = policy_viewer(ctx)?;
+        let count = crate::service::notifications::unread_count(ctx.db()?, viewer).await?;
+        Ok(i32::try_from(count).unwrap_or(i32::MAX))
+    }
+
     /// Unread messages over all conversations.
     async fn unread_message_count(&self, ctx: &Context<'_>) -> AppResult<i32> {
         let viewer = policy_viewer(ctx)?;

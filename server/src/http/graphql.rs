@@ -62,6 +62,7 @@ pub async fn execute(
         token: caller.token,
         client: caller.client,
         memo: Default::default(),
+        live: state.live.clone(),
     };
     let request = loaders::install(request.data(context), &state.db);
     let mut response = state.schema.execute(request).await;

@@ -12,7 +12,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use dnevnik_entities::enums::{Role, StaffPosition};
 use dnevnik_entities::{
-    account, class_unit, guardianship, role_grant, staff_member, student, teaching_assignment,
+    account, class_unit, guardianship, lesson, role_grant, staff_member, student,
+    teaching_assignment,
 };
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
 
@@ -309,6 +310,66 @@ impl Viewer {
         classes.extend(self.children.iter().map(|c| c.class_unit_id));
         classes.extend(self.own_student.iter().map(|s| s.class_unit_id));
         classes
+    }
+
+    /// Whether the viewer keeps the school's journal as its administration (administrator,
+    /// director, deputy director). The department reads every school's diary but writes none:
+    /// a journal is the school's legal record.
+    pub fn keeps_journal_of(&self, school_id: i64) -> bool {
+        self.administers.contains_key(&school_id)
+    }
+
+    /// The viewer's staff post at a school, if they hold one.
+    pub fn staff_at(&self, school_id: i64) -> Option<i64> {
+        self.staff
+            .iter()
+            .find(|s| s.school_id == school_id)
+            .map(|s| s.staff_id)
+    }
+
+    /// Whether the viewer teaches a subject in a class.
+    pub fn teaches_subject(&self, class_unit_id: i64, subject_id: i64) -> bool {
+        self.teaches
+            .get(&class_unit_id)
+            .is_some_and(|subjects| subjects.contains(&subject_id))
+    }
+
+    /// Whether the viewer may grade a subject in a class — marks outside a lesson, homework,
+    /// final marks: whoever teaches it there, and the school's administration.
+    pub fn may_grade(&self, school_id: i64, class_unit_id: i64, subject_id: i64) -> bool {
+        self.keeps_journal_of(school_id) || self.teaches_subject(class_unit_id, subject_id)
+    }
+
+    /// Whether the viewer may write at a lesson (marks, topic, status, homework given there):
+    /// its teacher, the replacing teacher, whoever teaches the subject in the class, and the
+    /// school's administration.
+    pub fn may_write_lesson(&self, lesson: &lesson::Model) -> bool {
+        let own = |staff: Option<i64>| {
+            staff.is_some_and(|id| self.staff.iter().any(|s| s.staff_id == id))
+        };
+        self.may_grade(lesson.school_id, lesson.class_unit_id, lesson.subject_id)
+            || own(Some(lesson.staff_member_id))
+            || own(lesson.replacement_staff_id)
+    }
+
+    /// Whether the viewer may take attendance at a lesson: whoever may write at it, and the
+    /// class teacher, who excuses absences for their class.
+    pub fn may_take_attendance(&self, lesson: &lesson::Model) -> bool {
+        self.may_write_lesson(lesson) || self.leads.contains(&lesson.class_unit_id)
+    }
+
+    /// Whether the viewer may write a remark about a student of a class: anyone who teaches
+    /// the class, its class teacher, and the school's administration.
+    pub fn may_remark(&self, school_id: i64, class_unit_id: i64) -> bool {
+        self.keeps_journal_of(school_id)
+            || self.leads.contains(&class_unit_id)
+            || self.teaches.contains_key(&class_unit_id)
+    }
+
+    /// Whether the viewer may arrange a replacement teacher for a lesson: the school's
+    /// administration only (замены are the deputy director's timetable).
+    pub fn may_arrange_replacements(&self, school_id: i64) -> bool {
+        self.keeps_journal_of(school_id)
     }
 
     /// The students a viewer sees in lists of "my students": linked children or themselves.

@@ -77,6 +77,21 @@ pub async fn subjects(db: &impl ConnectionTrait, school_id: i64) -> AppResult<Ve
         .await?)
 }
 
+/// A school's active control forms in its order.
+pub async fn control_forms(
+    db: &impl ConnectionTrait,
+    school_id: i64,
+) -> AppResult<Vec<dnevnik_entities::control_form::Model>> {
+    use dnevnik_entities::control_form;
+    Ok(control_form::Entity::find()
+        .filter(control_form::Column::SchoolId.eq(school_id))
+        .filter(control_form::Column::Active.eq(true))
+        .order_by_asc(control_form::Column::SortOrder)
+        .order_by_asc(control_form::Column::Name)
+        .all(db)
+        .await?)
+}
+
 /// A school's active staff by surname.
 pub async fn staff(
     db: &impl ConnectionTrait,

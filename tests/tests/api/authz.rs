@@ -145,6 +145,7 @@ async fn the_authorization_matrix_holds_for_every_role() -> anyhow::Result<()> {
             (TeacherOfA, ids(&a1_only)),
             (TeacherOfOther, not_found()),
             (ClassTeacherOfA, ids(&a1_only)),
+            (AdminOfSchool, ids(&a1_only)),
             (AdminOfOtherSchool, not_found()),
             (DepartmentAdmin, ids(&a1_only)),
         ],
@@ -170,6 +171,7 @@ async fn the_authorization_matrix_holds_for_every_role() -> anyhow::Result<()> {
             (TeacherOfA, ids(&math_only)),
             (TeacherOfOther, not_found()),
             (ClassTeacherOfA, ids(&both_marks)),
+            (AdminOfSchool, ids(&both_marks)),
             (AdminOfOtherSchool, not_found()),
             (DepartmentAdmin, ids(&both_marks)),
         ],
@@ -198,6 +200,7 @@ async fn the_authorization_matrix_holds_for_every_role() -> anyhow::Result<()> {
             (TeacherOfA, ids(&math_only)),
             (TeacherOfOther, not_found()),
             (ClassTeacherOfA, ids(&both_marks)),
+            (AdminOfSchool, ids(&both_marks)),
             (AdminOfOtherSchool, not_found()),
             (DepartmentAdmin, ids(&both_marks)),
         ],
@@ -221,6 +224,7 @@ async fn the_authorization_matrix_holds_for_every_role() -> anyhow::Result<()> {
             (ParentOfA, ids(&both_lessons)),
             (TeacherOfA, ids(std::slice::from_ref(&lesson_math))),
             (ClassTeacherOfA, ids(&both_lessons)),
+            (AdminOfSchool, ids(&both_lessons)),
             (ParentOfB, not_found()),
         ],
     )
@@ -245,6 +249,7 @@ async fn the_authorization_matrix_holds_for_every_role() -> anyhow::Result<()> {
             (StudentA, ids(&both_marks)),
             (TeacherOfA, ids(&math_only)),
             (ClassTeacherOfA, ids(&both_marks)),
+            (AdminOfSchool, ids(&both_marks)),
             (TeacherOfOther, not_found()),
             (AdminOfOtherSchool, not_found()),
             (DepartmentAdmin, ids(&both_marks)),
@@ -268,6 +273,7 @@ async fn the_authorization_matrix_holds_for_every_role() -> anyhow::Result<()> {
             (ParentOfA, ids(std::slice::from_ref(&lesson_russian))),
             (TeacherOfA, ids(&[])),
             (ClassTeacherOfA, ids(std::slice::from_ref(&lesson_russian))),
+            (AdminOfSchool, ids(std::slice::from_ref(&lesson_russian))),
             (ParentOfB, not_found()),
             (Anonymous, anonymous()),
         ],
@@ -293,6 +299,7 @@ async fn the_authorization_matrix_holds_for_every_role() -> anyhow::Result<()> {
             (StudentA, ids(&russian)),
             (TeacherOfA, ids(&[])),
             (ClassTeacherOfA, ids(&russian)),
+            (AdminOfSchool, ids(&russian)),
             (AdminOfOtherSchool, not_found()),
         ],
     )
@@ -333,6 +340,7 @@ async fn the_authorization_matrix_holds_for_every_role() -> anyhow::Result<()> {
             (StudentA, ids(&quarter)),
             (TeacherOfA, forbidden()),
             (ClassTeacherOfA, ids(&quarter)),
+            (AdminOfSchool, ids(&quarter)),
             (ParentOfB, not_found()),
         ],
     )
@@ -356,6 +364,7 @@ async fn the_authorization_matrix_holds_for_every_role() -> anyhow::Result<()> {
             (ParentOfB, not_found()),
             (TeacherOfA, ids(&a2_only)),
             (ClassTeacherOfA, ids(&a2_only)),
+            (AdminOfSchool, ids(&a2_only)),
             (TeacherOfOther, not_found()),
         ],
     )
@@ -378,6 +387,7 @@ async fn the_authorization_matrix_holds_for_every_role() -> anyhow::Result<()> {
             (TeacherOfA, not_found()),
             (TeacherOfOther, ids(&b1_only)),
             (ClassTeacherOfA, not_found()),
+            (AdminOfSchool, ids(&b1_only)),
             (AdminOfOtherSchool, not_found()),
             (DepartmentAdmin, ids(&b1_only)),
         ],
@@ -404,6 +414,7 @@ async fn the_authorization_matrix_holds_for_every_role() -> anyhow::Result<()> {
             (TeacherOfA, ids(&class_only)),
             (TeacherOfOther, not_found()),
             (ClassTeacherOfA, ids(&class_only)),
+            (AdminOfSchool, ids(&class_only)),
             (AdminOfOtherSchool, not_found()),
             (DepartmentAdmin, ids(&class_only)),
         ],
@@ -435,6 +446,7 @@ async fn the_authorization_matrix_holds_for_every_role() -> anyhow::Result<()> {
             (TeacherOfA, ids(&class_math)),
             (TeacherOfOther, not_found()),
             (ClassTeacherOfA, ids(&class_all)),
+            (AdminOfSchool, ids(&class_all)),
             (AdminOfOtherSchool, not_found()),
             (DepartmentAdmin, ids(&class_all)),
         ],
@@ -490,6 +502,7 @@ async fn the_authorization_matrix_holds_for_every_role() -> anyhow::Result<()> {
             (StudentA, forbidden()),
             (TeacherOfA, ids(&class_math)),
             (ClassTeacherOfA, ids(&class_math)),
+            (AdminOfSchool, ids(&class_math)),
             (TeacherOfOther, not_found()),
             (DepartmentAdmin, ids(&class_math)),
         ],
@@ -511,6 +524,7 @@ async fn the_authorization_matrix_holds_for_every_role() -> anyhow::Result<()> {
         &[
             (TeacherOfA, forbidden()),
             (ClassTeacherOfA, ids(std::slice::from_ref(&mark_russian_a1))),
+            (AdminOfSchool, ids(std::slice::from_ref(&mark_russian_a1))),
         ],
     )
     .await;
@@ -520,12 +534,18 @@ async fn the_authorization_matrix_holds_for_every_role() -> anyhow::Result<()> {
         (
             &mark_russian_a1,
             "node(A1's Russian mark)",
-            vec![ParentOfA, StudentA, ClassTeacherOfA, DepartmentAdmin],
+            vec![
+                ParentOfA,
+                StudentA,
+                ClassTeacherOfA,
+                AdminOfSchool,
+                DepartmentAdmin,
+            ],
         ),
         (
             &mark_math_b1,
             "node(B1's mark)",
-            vec![ParentOfB, TeacherOfOther, DepartmentAdmin],
+            vec![ParentOfB, TeacherOfOther, AdminOfSchool, DepartmentAdmin],
         ),
     ] {
         let row = Row {
@@ -557,7 +577,7 @@ async fn the_authorization_matrix_holds_for_every_role() -> anyhow::Result<()> {
         vars: json!({ "id": id(Kind::School, w.school1) }),
         path: vec!["school", "staff", "lastName"],
     };
-    let school1: Vec<String> = ["Другова", "Классная", "Математикова"]
+    let school1: Vec<String> = ["Директорова", "Другова", "Классная", "Математикова"]
         .into_iter()
         .map(str::to_owned)
         .collect();
@@ -571,6 +591,7 @@ async fn the_authorization_matrix_holds_for_every_role() -> anyhow::Result<()> {
             (StudentA, forbidden()),
             (TeacherOfA, ids(&school1)),
             (ClassTeacherOfA, ids(&school1)),
+            (AdminOfSchool, ids(&school1)),
             (AdminOfOtherSchool, not_found()),
             (DepartmentAdmin, ids(&school1)),
         ],
@@ -592,6 +613,7 @@ async fn the_authorization_matrix_holds_for_every_role() -> anyhow::Result<()> {
             (ParentOfB, ids(std::slice::from_ref(&class_b))),
             (TeacherOfA, ids(&class_only)),
             (TeacherOfOther, ids(std::slice::from_ref(&class_b))),
+            (AdminOfSchool, ids(&[class_a.clone(), class_b.clone()])),
             (DepartmentAdmin, ids(&[class_a.clone(), class_b.clone()])),
             (AdminOfOtherSchool, not_found()),
         ],
@@ -619,6 +641,7 @@ async fn the_authorization_matrix_holds_for_every_role() -> anyhow::Result<()> {
             (StudentA, ids(&[city.clone(), news_a.clone()])),
             (TeacherOfA, ids(&[city.clone(), news_a.clone()])),
             (TeacherOfOther, ids(std::slice::from_ref(&city))),
+            (AdminOfSchool, ids(&[city.clone(), news_a.clone()])),
             (AdminOfOtherSchool, ids(&[city.clone(), news_s2.clone()])),
             (
                 DepartmentAdmin,
@@ -649,6 +672,7 @@ async fn the_authorization_matrix_holds_for_every_role() -> anyhow::Result<()> {
             (TeacherOfA, ids(&thread_only)),
             (TeacherOfOther, not_found()),
             (ClassTeacherOfA, ids(&thread_only)),
+            (AdminOfSchool, ids(&thread_only)),
             (AdminOfOtherSchool, not_found()),
             (DepartmentAdmin, ids(&thread_only)),
         ],
@@ -666,6 +690,7 @@ async fn the_authorization_matrix_holds_for_every_role() -> anyhow::Result<()> {
         &row,
         &[
             (ParentOfA, ids(&thread_only)),
+            (AdminOfSchool, ids(&thread_only)),
             (ParentOfB, ids(&[])),
             (TeacherOfOther, ids(&[])),
             (AdminOfOtherSchool, ids(&[])),
@@ -695,6 +720,7 @@ async fn the_authorization_matrix_holds_for_every_role() -> anyhow::Result<()> {
             (StudentA, not_found()),
             (TeacherOfA, not_found()),
             (ClassTeacherOfA, ids(&conversation_only)),
+            (AdminOfSchool, not_found()),
             (DepartmentAdmin, not_found()),
         ],
     )
@@ -712,6 +738,7 @@ async fn the_authorization_matrix_holds_for_every_role() -> anyhow::Result<()> {
         &[
             (ParentOfA, ids(&conversation_only)),
             (ClassTeacherOfA, ids(&conversation_only)),
+            (AdminOfSchool, ids(&[])),
             (ParentOfB, ids(&[])),
             (DepartmentAdmin, ids(&[])),
         ],

@@ -12,6 +12,7 @@ mod diary;
 mod graphql_http;
 mod health;
 mod interop;
+mod journal;
 mod limits;
 mod migrations;
 mod providers;

@@ -37,6 +37,7 @@ const MODEL_TABLES: &[&str] = &[
     "marks",
     "messages",
     "news_items",
+    "notifications",
     "password_credentials",
     "rate_limit_counters",
     "refusal_reasons",

@@ -1,0 +1,968 @@
+//! The teachers' journal through the API: every write asked by every role of the matrix
+//! (docs/AUTHZ.md, "Writes"), what the family then sees in the diary, the history of a changed
+//! mark, notifications, and every validation rule refusing bad input with a field error while
+//! writing nothing.
+
+use chrono::{Days, NaiveDate};
+use dnevnik_server::graphql::ids::{Kind, encode};
+use dnevnik_tests::world::{Who, World, day};
+use dnevnik_tests::{GraphqlResponse, TestApp};
+use sea_orm::{ConnectionTrait, Statement};
+use serde_json::{Value, json};
+
+use Who::*;
+
+fn id(kind: Kind, n: i64) -> String {
+    encode(kind, n).0
+}
+
+async fn ask(app: &TestApp, w: &World, who: Who, query: &str, vars: Value) -> GraphqlResponse {
+    match w.token(who) {
+        Some(token) => app.graphql_as(token, query, vars).await,
+        None => app.graphql(query, vars).await,
+    }
+}
+
+async fn scalar(app: &TestApp, sql: &str) -> i64 {
+    app.db
+        .query_one_raw(Statement::from_string(app.db.get_database_backend(), sql))
+        .await
+        .ok()
+        .flatten()
+        .and_then(|row| row.try_get::<i64>("", "n").ok())
+        .unwrap_or(-1)
+}
+
+/// Everything a journal write can change, as one comparable snapshot.
+async fn journal_state(app: &TestApp) -> Vec<i64> {
+    let mut state = Vec::new();
+    for sql in [
+        "SELECT COUNT(*) AS n FROM marks WHERE deleted_at IS NULL",
+        "SELECT COALESCE(SUM(value * 100 + weight), 0) AS n FROM marks WHERE deleted_at IS NULL",
+        "SELECT COUNT(*) AS n FROM mark_revisions",
+        "SELECT COUNT(*) AS n FROM attendance_records",
+        "SELECT COALESCE(SUM(LENGTH(COALESCE(topic, ''))), 0) AS n FROM lessons",
+        "SELECT COUNT(*) AS n FROM lessons WHERE replacement_staff_id IS NOT NULL OR status <> 'held'",
+        "SELECT COUNT(*) AS n FROM homework",
+        "SELECT COALESCE(SUM(LENGTH(text)), 0) AS n FROM homework",
+        "SELECT COUNT(*) AS n FROM remarks",
+        "SELECT COUNT(*) AS n FROM final_marks",
+        "SELECT COUNT(*) AS n FROM final_marks WHERE value = '5'",
+        "SELECT COUNT(*) AS n FROM notifications",
+        "SELECT COUNT(*) AS n FROM audit_events",
+    ] {
+        state.push(scalar(app, sql).await);
+    }
+    state
+}
+
+/// What a role must get from a write.
+#[derive(Clone, Copy, Debug)]
+enum Outcome {
+    Done,
+    Refused(&'static str),
+}
+
+use Outcome::*;
+
+/// The usual answer of a write at A1's mathematics: the subject's teacher and the director
+/// write; the family and the class teacher (who teaches Russian) see but may not; the rest do
+/// not see; the department reads every school but writes no school's journal.
+fn maths_writers() -> Vec<(Who, Outcome)> {
+    vec![
+        (Anonymous, Refused("UNAUTHENTICATED")),
+        (ParentOfA, Refused("FORBIDDEN")),
+        (ParentOfB, Refused("NOT_FOUND")),
+        (StudentA, Refused("FORBIDDEN")),
+        (TeacherOfA, Done),
+        (TeacherOfOther, Refused("NOT_FOUND")),
+        (ClassTeacherOfA, Refused("FORBIDDEN")),
+        (AdminOfSchool, Done),
+        (AdminOfOtherSchool, Refused("NOT_FOUND")),
+        (DepartmentAdmin, Refused("FORBIDDEN")),
+    ]
+}
+
+/// Asks a write of every role: refusals first (each must leave the journal as it was), then
+/// the roles that may, which must succeed. `vars` may differ per role (for deletions).
+async fn check_write(
+    app: &TestApp,
+    w: &World,
+    name: &str,
+    query: &str,
+    vars: impl Fn(Who) -> Value,
+    expect: &[(Who, Outcome)],
+) {
+    assert_eq!(expect.len(), Who::ALL.len(), "{name}: ask every role");
+    let mut failures = Vec::new();
+    let refused = expect.iter().filter(|(_, o)| matches!(o, Refused(_)));
+    let done = expect.iter().filter(|(_, o)| matches!(o, Done));
+    for (who, outcome) in refused.chain(done) {
+        let before = journal_state(app).await;
+        let response = ask(app, w, *who, query, vars(*who)).await;
+        match outcome {
+            Refused(code) => {
+                if response.error_codes() != vec![code.to_owned()] {
+                    failures.push(format!("{who:?}: expected {code}, got {}", response.body));
+                }
+                if journal_state(app).await != before {
+                    failures.push(format!("{who:?}: refused, but something was written"));
+                }
+            }
+            Done => {
+                if !response.error_codes().is_empty() {
+                    failures.push(format!("{who:?}: expected success, got {}", response.body));
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "write «{name}» failed:\n{}",
+        failures.join("\n")
+    );
+}
+
+/// Inserts a mark for A1 in mathematics at the world's lesson, as a fixture to change or
+/// delete.
+async fn fixture_mark(app: &TestApp, w: &World) -> i64 {
+    app.db
+        .execute_unprepared(&format!(
+            "INSERT INTO marks (school_id, student_id, subject_id, lesson_id, study_period_id, \
+             staff_member_id, date, value, weight, is_exam, created_at, updated_at) VALUES \
+             ({}, {}, {}, {}, {}, {}, '2026-11-16', 4, 1, false, '2026-11-16T09:00:00Z', \
+             '2026-11-16T09:00:00Z')",
+            w.school1, w.student_a1, w.math, w.lesson_math_a, w.quarter1, w.staff_ta
+        ))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    scalar(app, "SELECT MAX(id) AS n FROM marks").await
+}
+
+async fn fixture_homework(app: &TestApp, w: &World) -> i64 {
+    app.db
+        .execute_unprepared(&format!(
+            "INSERT INTO homework (school_id, class_unit_id, subject_id, staff_member_id, \
+             lesson_id, given_on, due_on, text, created_at, updated_at) VALUES \
+             ({}, {}, {}, {}, {}, '2026-11-16', '2026-11-18', 'Упр. 5', \
+             '2026-11-16T09:00:00Z', '2026-11-16T09:00:00Z')",
+            w.school1, w.class_a, w.math, w.staff_ta, w.lesson_math_a
+        ))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    scalar(app, "SELECT MAX(id) AS n FROM homework").await
+}
+
+#[tokio::test]
+async fn every_journal_write_is_allowed_to_exactly_the_roles_the_policy_names() -> anyhow::Result<()>
+{
+    let app = TestApp::spawn().await;
+    let w = World::build(&app).await?;
+    let a1 = id(Kind::Student, w.student_a1);
+    let math = id(Kind::Subject, w.math);
+    let lesson = id(Kind::Lesson, w.lesson_math_a);
+
+    check_write(
+        &app,
+        &w,
+        "recordMark at a lesson",
+        "mutation($s: ID!, $l: ID!) { recordMark(input: {studentId: $s, lessonId: $l, value: 4}) { mark { id } } }",
+        |_| json!({ "s": a1, "l": lesson }),
+        &maths_writers(),
+    )
+    .await;
+    check_write(
+        &app,
+        &w,
+        "recordMark for a subject on a day",
+        "mutation($s: ID!, $sub: ID!) { recordMark(input: {studentId: $s, subjectId: $sub, date: \"2026-11-20\", value: 5, weight: 2}) { mark { id } } }",
+        |_| json!({ "s": a1, "sub": math }),
+        &maths_writers(),
+    )
+    .await;
+    let mark = id(Kind::Mark, w.mark_math_a1);
+    check_write(
+        &app,
+        &w,
+        "changeMark",
+        "mutation($m: ID!) { changeMark(input: {markId: $m, value: 3}) { mark { id } } }",
+        |_| json!({ "m": mark }),
+        &maths_writers(),
+    )
+    .await;
+    let mut own_marks = Vec::new();
+    for who in Who::ALL {
+        own_marks.push((who, id(Kind::Mark, fixture_mark(&app, &w).await)));
+    }
+    let mark_of = |who: Who| {
+        own_marks
+            .iter()
+            .find(|(w, _)| *w == who)
+            .map(|(_, m)| m.clone())
+            .unwrap_or_default()
+    };
+    check_write(
+        &app,
+        &w,
+        "deleteMark",
+        "mutation($m: ID!) { deleteMark(input: {markId: $m}) { markId } }",
+        |who| json!({ "m": mark_of(who) }),
+        &maths_writers(),
+    )
+    .await;
+
+    // Attendance: also the class teacher, who excuses absences for the class.
+    let mut attendance = maths_writers();
+    for (who, outcome) in &mut attendance {
+        if *who == ClassTeacherOfA {
+            *outcome = Done;
+        }
+    }
+    check_write(
+        &app,
+        &w,
+        "setAttendance",
+        "mutation($l: ID!, $s: ID!) { setAttendance(input: {lessonId: $l, studentId: $s, status: ABSENT}) { attendance { id } } }",
+        |_| json!({ "l": lesson, "s": a1 }),
+        &attendance,
+    )
+    .await;
+
+    check_write(
+        &app,
+        &w,
+        "changeLesson (topic)",
+        "mutation($l: ID!) { changeLesson(input: {lessonId: $l, topic: \"Дроби\"}) { lesson { id } } }",
+        |_| json!({ "l": lesson }),
+        &maths_writers(),
+    )
+    .await;
+    check_write(
+        &app,
+        &w,
+        "giveHomework",
+        "mutation($l: ID!) { giveHomework(input: {lessonId: $l, text: \"№ 10\", dueOn: \"2026-11-18\"}) { homework { id } } }",
+        |_| json!({ "l": lesson }),
+        &maths_writers(),
+    )
+    .await;
+    let homework = id(Kind::Homework, w.homework_a);
+    check_write(
+        &app,
+        &w,
+        "changeHomework",
+        "mutation($h: ID!) { changeHomework(input: {homeworkId: $h, text: \"№ 1–5\"}) { homework { id } } }",
+        |_| json!({ "h": homework }),
+        &maths_writers(),
+    )
+    .await;
+    let mut own_homework = Vec::new();
+    for who in Who::ALL {
+        own_homework.push((who, id(Kind::Homework, fixture_homework(&app, &w).await)));
+    }
+    let homework_of = |who: Who| {
+        own_homework
+            .iter()
+            .find(|(w, _)| *w == who)
+            .map(|(_, h)| h.clone())
+            .unwrap_or_default()
+    };
+    check_write(
+        &app,
+        &w,
+        "deleteHomework",
+        "mutation($h: ID!) { deleteHomework(input: {homeworkId: $h}) { homeworkId } }",
+        |who| json!({ "h": homework_of(who) }),
+        &maths_writers(),
+    )
+    .await;
+
+    // Remarks: anyone who teaches the class, and the class teacher.
+    check_write(
+        &app,
+        &w,
+        "addRemark",
+        "mutation($s: ID!) { addRemark(input: {studentId: $s, kind: PRAISE, text: \"Молодец\"}) { remark { id } } }",
+        |_| json!({ "s": a1 }),
+        &[
+            (Anonymous, Refused("UNAUTHENTICATED")),
+            (ParentOfA, Refused("FORBIDDEN")),
+            (ParentOfB, Refused("NOT_FOUND")),
+            (StudentA, Refused("FORBIDDEN")),
+            (TeacherOfA, Done),
+            (TeacherOfOther, Refused("NOT_FOUND")),
+            (ClassTeacherOfA, Done),
+            (AdminOfSchool, Done),
+            (AdminOfOtherSchool, Refused("NOT_FOUND")),
+            (DepartmentAdmin, Refused("FORBIDDEN")),
+        ],
+    )
+    .await;
+    check_write(
+        &app,
+        &w,
+        "setFinalMark",
+        "mutation($s: ID!, $sub: ID!, $p: ID!) { setFinalMark(input: {studentId: $s, subjectId: $sub, studyPeriodId: $p, value: FIVE}) { finalMark { id } } }",
+        |_| json!({ "s": a1, "sub": math, "p": id(Kind::StudyPeriod, w.quarter1) }),
+        &maths_writers(),
+    )
+    .await;
+
+    // Replacements: the school's administration only. Then the replacing teacher, who does
+    // not teach the class otherwise, writes at that lesson — and only that one.
+    check_write(
+        &app,
+        &w,
+        "setLessonReplacement",
+        "mutation($l: ID!, $t: ID!) { setLessonReplacement(input: {lessonId: $l, teacherId: $t}) { lesson { id status } } }",
+        |_| json!({ "l": lesson, "t": id(Kind::StaffMember, w.staff_to) }),
+        &[
+            (Anonymous, Refused("UNAUTHENTICATED")),
+            (ParentOfA, Refused("FORBIDDEN")),
+            (ParentOfB, Refused("NOT_FOUND")),
+            (StudentA, Refused("FORBIDDEN")),
+            (TeacherOfA, Refused("FORBIDDEN")),
+            (TeacherOfOther, Refused("NOT_FOUND")),
+            (ClassTeacherOfA, Refused("FORBIDDEN")),
+            (AdminOfSchool, Done),
+            (AdminOfOtherSchool, Refused("NOT_FOUND")),
+            (DepartmentAdmin, Refused("FORBIDDEN")),
+        ],
+    )
+    .await;
+    let replacing = ask(
+        &app,
+        &w,
+        TeacherOfOther,
+        "mutation($s: ID!, $l: ID!) { recordMark(input: {studentId: $s, lessonId: $l, value: 5}) { mark { teacher { lastName } } } }",
+        json!({ "s": a1, "l": lesson }),
+    )
+    .await;
+    assert_eq!(
+        replacing.assert_ok()["recordMark"]["mark"]["teacher"]["lastName"],
+        "Другова"
+    );
+    let elsewhere = ask(
+        &app,
+        &w,
+        TeacherOfOther,
+        "mutation($s: ID!, $l: ID!) { recordMark(input: {studentId: $s, lessonId: $l, value: 5}) { mark { id } } }",
+        json!({ "s": a1, "l": id(Kind::Lesson, w.lesson_russian_a) }),
+    )
+    .await;
+    assert_eq!(elsewhere.error_codes(), vec!["NOT_FOUND"]);
+    Ok(())
+}
+
+const DIARY: &str = "query($s: ID!) { student(id: $s) { diary(from: \"2026-11-16\", to: \"2026-11-16\") {
+  lessons { topic lesson { id } marks { id value weight comment history { action oldValue newValue changedBy } }
+    attendance { status minutesLate } remarks { kind text } homeworkGiven { text attachments dueOn } } } } }";
+
+fn lesson_of<'a>(diary: &'a Value, lesson: &str) -> &'a Value {
+    diary["student"]["diary"][0]["lessons"]
+        .as_array()
+        .and_then(|lessons| lessons.iter().find(|l| l["lesson"]["id"] == lesson))
+        .unwrap_or(&Value::Null)
+}
+
+#[tokio::test]
+async fn what_a_teacher_writes_shows_in_the_familys_diary_with_the_history_of_a_mark()
+-> anyhow::Result<()> {
+    let app = TestApp::spawn().await;
+    let w = World::build(&app).await?;
+    let a1 = id(Kind::Student, w.student_a1);
+    let lesson = id(Kind::Lesson, w.lesson_math_a);
+
+    let recorded = ask(
+        &app,
+        &w,
+        TeacherOfA,
+        "mutation($s: ID!, $l: ID!) { recordMark(input: {studentId: $s, lessonId: $l, value: 3, weight: 2, comment: \"Невнимательно\"}) { mark { id } } }",
+        json!({ "s": a1, "l": lesson }),
+    )
+    .await;
+    let mark = recorded.assert_ok()["recordMark"]["mark"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    ask(
+        &app,
+        &w,
+        TeacherOfA,
+        "mutation($m: ID!) { changeMark(input: {markId: $m, value: 4}) { mark { id } } }",
+        json!({ "m": mark }),
+    )
+    .await
+    .assert_ok();
+    for (query, vars) in [
+        (
+            "mutation($l: ID!, $s: ID!) { setAttendance(input: {lessonId: $l, studentId: $s, status: LATE, minutesLate: 7}) { attendance { id } } }",
+            json!({ "l": lesson, "s": a1 }),
+        ),
+        (
+            "mutation($l: ID!) { changeLesson(input: {lessonId: $l, topic: \"Сложение дробей\"}) { lesson { id } } }",
+            json!({ "l": lesson }),
+        ),
+        (
+            "mutation($l: ID!) { giveHomework(input: {lessonId: $l, text: \"№ 12, 13\", attachments: [\"https://example.org/task.pdf\"], dueOn: \"2026-11-19\"}) { homework { id } } }",
+            json!({ "l": lesson }),
+        ),
+        (
+            "mutation($s: ID!, $l: ID!) { addRemark(input: {studentId: $s, lessonId: $l, kind: REMARK, text: \"Забыла тетрадь\"}) { remark { id } } }",
+            json!({ "s": a1, "l": lesson }),
+        ),
+    ] {
+        ask(&app, &w, TeacherOfA, query, vars).await.assert_ok();
+    }
+
+    // The parent sees all of it at the lesson, and the mark's history: 3 → 4, by whom.
+    let diary = ask(&app, &w, ParentOfA, DIARY, json!({ "s": a1 })).await;
+    let at = lesson_of(diary.assert_ok(), &lesson).clone();
+    assert_eq!(at["topic"], "Сложение дробей");
+    assert_eq!(
+        at["attendance"],
+        json!({ "status": "LATE", "minutesLate": 7 })
+    );
+    assert!(
+        at["remarks"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|r| r["text"] == "Забыла тетрадь" && r["kind"] == "REMARK"),
+        "{at}"
+    );
+    assert!(
+        at["homeworkGiven"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|h| h["text"] == "№ 12, 13"
+                && h["attachments"] == json!(["https://example.org/task.pdf"])
+                && h["dueOn"] == "2026-11-19"),
+        "{at}"
+    );
+    let shown = at["marks"]
+        .as_array()
+        .and_then(|marks| marks.iter().find(|m| m["id"] == mark.as_str()))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(shown["value"], 4);
+    assert_eq!(shown["weight"], 2);
+    assert_eq!(shown["comment"], "Невнимательно");
+    assert_eq!(
+        shown["history"],
+        json!([
+            { "action": "CREATED", "oldValue": null, "newValue": 3, "changedBy": "Учитель Математики" },
+            { "action": "UPDATED", "oldValue": 3, "newValue": 4, "changedBy": "Учитель Математики" },
+        ])
+    );
+
+    // The parent's notifications: the new mark, its change 3 → 4, the lateness, the homework
+    // and the remark; each about A1.
+    let notifications = ask(
+        &app,
+        &w,
+        ParentOfA,
+        "{ viewer { unreadNotificationCount notifications(first: 20) { nodes { id kind oldValue newValue subject { name } student { id } mark { value } } } } }",
+        json!({}),
+    )
+    .await;
+    let viewer = notifications.assert_ok()["viewer"].clone();
+    let nodes = viewer["notifications"]["nodes"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let kinds: Vec<&str> = nodes.iter().filter_map(|n| n["kind"].as_str()).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            "REMARK",
+            "HOMEWORK",
+            "ATTENDANCE",
+            "MARK_CHANGED",
+            "MARK_RECORDED"
+        ]
+    );
+    assert_eq!(viewer["unreadNotificationCount"], 5);
+    let changed = &nodes[3];
+    assert_eq!(changed["oldValue"], 3);
+    assert_eq!(changed["newValue"], 4);
+    assert_eq!(changed["subject"]["name"], "Математика");
+    assert_eq!(changed["mark"]["value"], 4);
+    assert!(nodes.iter().all(|n| n["student"]["id"] == a1.as_str()));
+    // The other family hears nothing.
+    let other = ask(
+        &app,
+        &w,
+        ParentOfB,
+        "{ viewer { unreadNotificationCount } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(other.assert_ok()["viewer"]["unreadNotificationCount"], 0);
+    // Reading one, then the rest.
+    let read = ask(
+        &app,
+        &w,
+        ParentOfA,
+        "mutation($n: [ID!]) { markNotificationsRead(input: {notificationIds: $n}) { marked unreadCount } }",
+        json!({ "n": [nodes[0]["id"]] }),
+    )
+    .await;
+    assert_eq!(
+        read.assert_ok()["markNotificationsRead"],
+        json!({ "marked": 1, "unreadCount": 4 })
+    );
+    // Someone else's ids change nothing.
+    let foreign = ask(
+        &app,
+        &w,
+        ParentOfB,
+        "mutation($n: [ID!]) { markNotificationsRead(input: {notificationIds: $n}) { marked } }",
+        json!({ "n": [nodes[1]["id"]] }),
+    )
+    .await;
+    assert_eq!(foreign.assert_ok()["markNotificationsRead"]["marked"], 0);
+    let all = ask(
+        &app,
+        &w,
+        ParentOfA,
+        "mutation { markNotificationsRead(input: {}) { marked unreadCount } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        all.assert_ok()["markNotificationsRead"],
+        json!({ "marked": 4, "unreadCount": 0 })
+    );
+
+    // Withdrawn: gone from the diary and the marks list; the family is told.
+    ask(
+        &app,
+        &w,
+        TeacherOfA,
+        "mutation($m: ID!) { deleteMark(input: {markId: $m}) { markId } }",
+        json!({ "m": mark }),
+    )
+    .await
+    .assert_ok();
+    let diary = ask(&app, &w, ParentOfA, DIARY, json!({ "s": a1 })).await;
+    let at = lesson_of(diary.assert_ok(), &lesson).clone();
+    assert!(
+        !at["marks"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|m| m["id"] == mark.as_str()),
+        "{at}"
+    );
+    let told = ask(
+        &app,
+        &w,
+        StudentA,
+        "{ viewer { notifications(first: 1) { nodes { kind oldValue mark { id } } } } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        told.assert_ok()["viewer"]["notifications"]["nodes"][0],
+        json!({ "kind": "MARK_DELETED", "oldValue": 4, "mark": null })
+    );
+
+    // The final mark shows in the final-marks table.
+    ask(
+        &app,
+        &w,
+        TeacherOfA,
+        "mutation($s: ID!, $sub: ID!, $p: ID!) { setFinalMark(input: {studentId: $s, subjectId: $sub, studyPeriodId: $p, value: FIVE}) { finalMark { id } } }",
+        json!({ "s": a1, "sub": id(Kind::Subject, w.math), "p": id(Kind::StudyPeriod, w.quarter1) }),
+    )
+    .await
+    .assert_ok();
+    let finals = ask(
+        &app,
+        &w,
+        ParentOfA,
+        &format!(
+            "query($s: ID!) {{ student(id: $s) {{ finalMarks(academicYearId: \"{}\") {{ rows {{ subject {{ name }} cells {{ finalMark {{ display }} }} }} }} }} }}",
+            id(Kind::AcademicYear, w.year1)
+        ),
+        json!({ "s": a1 }),
+    )
+    .await;
+    let rows = finals.assert_ok()["student"]["finalMarks"]["rows"].clone();
+    let maths = rows
+        .as_array()
+        .and_then(|rows| rows.iter().find(|r| r["subject"]["name"] == "Математика"))
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        maths["cells"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|c| c["finalMark"]["display"] == "5"),
+        "{rows}"
+    );
+
+    // Every write is in the audit log.
+    for action in [
+        "mark.recorded",
+        "mark.changed",
+        "mark.deleted",
+        "attendance.set",
+        "lesson.changed",
+        "homework.given",
+        "remark.added",
+        "final_mark.set",
+    ] {
+        let n = scalar(
+            &app,
+            &format!("SELECT COUNT(*) AS n FROM audit_events WHERE action = '{action}'"),
+        )
+        .await;
+        assert_eq!(n, 1, "{action}");
+    }
+    Ok(())
+}
+
+/// A lesson of 5А's mathematics a week from today.
+async fn future_lesson(app: &TestApp, w: &World) -> i64 {
+    let date = chrono::Local::now()
+        .date_naive()
+        .checked_add_days(Days::new(7))
+        .unwrap_or(NaiveDate::MAX);
+    app.db
+        .execute_unprepared(&format!(
+            "INSERT INTO lessons (school_id, class_unit_id, subject_id, staff_member_id, \
+             study_period_id, date, lesson_number, status, created_at, updated_at) VALUES \
+             ({}, {}, {}, {}, {}, '{date}', 3, 'scheduled', '2026-11-16T09:00:00Z', \
+             '2026-11-16T09:00:00Z')",
+            w.school1, w.class_a, w.math, w.staff_ta, w.quarter1
+        ))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    scalar(app, "SELECT MAX(id) AS n FROM lessons").await
+}
+
+#[tokio::test]
+async fn each_validation_rule_refuses_bad_input_with_its_field_and_writes_nothing()
+-> anyhow::Result<()> {
+    let app = TestApp::spawn().await;
+    let w = World::build(&app).await?;
+    let a1 = id(Kind::Student, w.student_a1);
+    let b1 = id(Kind::Student, w.student_b1);
+    let math = id(Kind::Subject, w.math);
+    let russian = id(Kind::Subject, w.russian);
+    let lesson = id(Kind::Lesson, w.lesson_math_a);
+    let future = id(Kind::Lesson, future_lesson(&app, &w).await);
+    let future_day = chrono::Local::now()
+        .date_naive()
+        .checked_add_days(Days::new(1))
+        .unwrap_or(NaiveDate::MAX)
+        .to_string();
+    let other_form = {
+        app.db
+            .execute_unprepared(&format!(
+                "INSERT INTO control_forms (school_id, name, short_name, default_weight, \
+                 sort_order, active, created_at, updated_at) VALUES ({}, 'Чужая', 'Ч', 2, 0, \
+                 true, '2026-11-16T09:00:00Z', '2026-11-16T09:00:00Z')",
+                w.school2
+            ))
+            .await?;
+        id(
+            Kind::ControlForm,
+            scalar(&app, "SELECT MAX(id) AS n FROM control_forms").await,
+        )
+    };
+    let later_period = {
+        let starts = chrono::Local::now()
+            .date_naive()
+            .checked_add_days(Days::new(30))
+            .unwrap_or(NaiveDate::MAX);
+        let ends = starts.checked_add_days(Days::new(60)).unwrap_or(starts);
+        app.db
+            .execute_unprepared(&format!(
+                "INSERT INTO study_periods (school_id, academic_year_id, kind, number, name, \
+                 starts_on, ends_on, created_at, updated_at) VALUES ({}, {}, 'quarter', 3, \
+                 '3 четверть', '{starts}', '{ends}', '2026-11-16T09:00:00Z', \
+                 '2026-11-16T09:00:00Z')",
+                w.school1, w.year1
+            ))
+            .await?;
+        id(
+            Kind::StudyPeriod,
+            scalar(&app, "SELECT MAX(id) AS n FROM study_periods").await,
+        )
+    };
+    let other_school_period = id(
+        Kind::StudyPeriod,
+        scalar(
+            &app,
+            &format!(
+                "SELECT MIN(id) AS n FROM study_periods WHERE school_id = {}",
+                w.school2
+            ),
+        )
+        .await,
+    );
+    let long = "а".repeat(501);
+    let other_teacher = {
+        app.db
+            .execute_unprepared(&format!(
+                "INSERT INTO staff_members (school_id, last_name, first_name, position, active, \
+                 created_at, updated_at) VALUES ({}, 'Чужова', 'Ольга', 'teacher', true, \
+                 '2026-11-16T09:00:00Z', '2026-11-16T09:00:00Z')",
+                w.school2
+            ))
+            .await?;
+        id(
+            Kind::StaffMember,
+            scalar(&app, "SELECT MAX(id) AS n FROM staff_members").await,
+        )
+    };
+
+    let record = "mutation($i: RecordMarkInput!) { recordMark(input: $i) { mark { id } } }";
+    let attendance =
+        "mutation($i: SetAttendanceInput!) { setAttendance(input: $i) { attendance { id } } }";
+    let change_lesson =
+        "mutation($i: ChangeLessonInput!) { changeLesson(input: $i) { lesson { id } } }";
+    let homework =
+        "mutation($i: GiveHomeworkInput!) { giveHomework(input: $i) { homework { id } } }";
+    let remark = "mutation($i: AddRemarkInput!) { addRemark(input: $i) { remark { id } } }";
+    let final_mark =
+        "mutation($i: SetFinalMarkInput!) { setFinalMark(input: $i) { finalMark { id } } }";
+    let change_mark = "mutation($i: ChangeMarkInput!) { changeMark(input: $i) { mark { id } } }";
+    let replace = "mutation($i: SetLessonReplacementInput!) { setLessonReplacement(input: $i) { lesson { id } } }";
+    let mark = id(Kind::Mark, w.mark_math_a1);
+    let cases: Vec<(&str, Who, &str, Value, &str)> = vec![
+        (
+            "a mark of 6",
+            TeacherOfA,
+            record,
+            json!({ "studentId": a1, "lessonId": lesson, "value": 6 }),
+            "value",
+        ),
+        (
+            "a mark of 0",
+            TeacherOfA,
+            record,
+            json!({ "studentId": a1, "lessonId": lesson, "value": 0 }),
+            "value",
+        ),
+        (
+            "a weight of 11",
+            TeacherOfA,
+            record,
+            json!({ "studentId": a1, "lessonId": lesson, "value": 5, "weight": 11 }),
+            "weight",
+        ),
+        (
+            "a mark at a future lesson",
+            TeacherOfA,
+            record,
+            json!({ "studentId": a1, "lessonId": future, "value": 5 }),
+            "lessonId",
+        ),
+        (
+            "a mark on a future day",
+            TeacherOfA,
+            record,
+            json!({ "studentId": a1, "subjectId": math, "date": future_day, "value": 5 }),
+            "date",
+        ),
+        (
+            "a mark outside the academic year",
+            TeacherOfA,
+            record,
+            json!({ "studentId": a1, "subjectId": math, "date": "2026-08-20", "value": 5 }),
+            "date",
+        ),
+        (
+            "a mark without lesson or day",
+            TeacherOfA,
+            record,
+            json!({ "studentId": a1, "value": 5 }),
+            "subjectId",
+        ),
+        (
+            "a mark for another class's student",
+            AdminOfSchool,
+            record,
+            json!({ "studentId": b1, "lessonId": lesson, "value": 5 }),
+            "studentId",
+        ),
+        (
+            "a mark in another subject than the lesson's",
+            TeacherOfA,
+            record,
+            json!({ "studentId": a1, "lessonId": lesson, "subjectId": russian, "value": 5 }),
+            "subjectId",
+        ),
+        (
+            "another school's control form",
+            TeacherOfA,
+            record,
+            json!({ "studentId": a1, "lessonId": lesson, "value": 5, "controlFormId": other_form }),
+            "controlFormId",
+        ),
+        (
+            "an overlong comment",
+            TeacherOfA,
+            record,
+            json!({ "studentId": a1, "lessonId": lesson, "value": 5, "comment": long }),
+            "comment",
+        ),
+        (
+            "a change to 7",
+            TeacherOfA,
+            change_mark,
+            json!({ "markId": mark, "value": 7 }),
+            "value",
+        ),
+        (
+            "lateness without minutes",
+            TeacherOfA,
+            attendance,
+            json!({ "lessonId": lesson, "studentId": a1, "status": "LATE" }),
+            "minutesLate",
+        ),
+        (
+            "lateness of 91 minutes",
+            TeacherOfA,
+            attendance,
+            json!({ "lessonId": lesson, "studentId": a1, "status": "LATE", "minutesLate": 91 }),
+            "minutesLate",
+        ),
+        (
+            "minutes for an absence",
+            TeacherOfA,
+            attendance,
+            json!({ "lessonId": lesson, "studentId": a1, "status": "ABSENT", "minutesLate": 5 }),
+            "minutesLate",
+        ),
+        (
+            "attendance at a future lesson",
+            TeacherOfA,
+            attendance,
+            json!({ "lessonId": future, "studentId": a1, "status": "ABSENT" }),
+            "lessonId",
+        ),
+        (
+            "attendance for another class's student",
+            AdminOfSchool,
+            attendance,
+            json!({ "lessonId": lesson, "studentId": b1, "status": "ABSENT" }),
+            "studentId",
+        ),
+        (
+            "a teacher setting a replacement as a status",
+            TeacherOfA,
+            change_lesson,
+            json!({ "lessonId": lesson, "status": "REPLACED" }),
+            "status",
+        ),
+        (
+            "a future lesson held",
+            TeacherOfA,
+            change_lesson,
+            json!({ "lessonId": future, "status": "HELD" }),
+            "status",
+        ),
+        (
+            "empty homework",
+            TeacherOfA,
+            homework,
+            json!({ "lessonId": lesson, "text": "  ", "dueOn": "2026-11-18" }),
+            "text",
+        ),
+        (
+            "a homework link that is not http",
+            TeacherOfA,
+            homework,
+            json!({ "lessonId": lesson, "text": "№ 1", "attachments": ["javascript:alert(1)"], "dueOn": "2026-11-18" }),
+            "attachments",
+        ),
+        (
+            "homework due before it is given",
+            TeacherOfA,
+            homework,
+            json!({ "lessonId": lesson, "text": "№ 1", "dueOn": "2026-11-10" }),
+            "dueOn",
+        ),
+        (
+            "homework due at another subject's lesson",
+            AdminOfSchool,
+            homework,
+            json!({ "lessonId": lesson, "text": "№ 1", "dueLessonId": id(Kind::Lesson, w.lesson_russian_a) }),
+            "dueLessonId",
+        ),
+        (
+            "homework with no next lesson and no day",
+            TeacherOfA,
+            homework,
+            json!({ "lessonId": future, "text": "№ 1" }),
+            "dueOn",
+        ),
+        (
+            "an empty remark",
+            TeacherOfA,
+            remark,
+            json!({ "studentId": a1, "kind": "REMARK", "text": "" }),
+            "text",
+        ),
+        (
+            "a final mark for a period not begun",
+            TeacherOfA,
+            final_mark,
+            json!({ "studentId": a1, "subjectId": math, "studyPeriodId": later_period, "value": "FIVE" }),
+            "studyPeriodId",
+        ),
+        (
+            "a final mark for another school's period",
+            TeacherOfA,
+            final_mark,
+            json!({ "studentId": a1, "subjectId": math, "studyPeriodId": other_school_period, "value": "FIVE" }),
+            "studyPeriodId",
+        ),
+        (
+            "another school's teacher as a replacement",
+            AdminOfSchool,
+            replace,
+            json!({ "lessonId": lesson, "teacherId": other_teacher }),
+            "teacherId",
+        ),
+        (
+            "a teacher replacing themselves",
+            AdminOfSchool,
+            replace,
+            json!({ "lessonId": lesson, "teacherId": id(Kind::StaffMember, w.staff_ta) }),
+            "teacherId",
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (name, who, query, input, field) in cases {
+        let before = journal_state(&app).await;
+        let response = ask(&app, &w, who, query, json!({ "i": input })).await;
+        if response.error_codes() != vec!["BAD_USER_INPUT"]
+            || response.error_fields() != vec![field.to_owned()]
+        {
+            failures.push(format!("{name}: expected {field}, got {}", response.body));
+        }
+        if journal_state(&app).await != before {
+            failures.push(format!("{name}: refused, but something was written"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // The lesson's own day is fine for a mark: the rules above are not refusing everything.
+    ask(
+        &app,
+        &w,
+        TeacherOfA,
+        record,
+        json!({ "i": { "studentId": a1, "subjectId": math, "date": day().to_string(), "value": 5 } }),
+    )
+    .await
+    .assert_ok();
+    Ok(())
+}
