@@ -5,6 +5,7 @@
 
 pub mod builders;
 pub mod database;
+pub mod matrix;
 pub mod stub_idp;
 pub mod world;
 

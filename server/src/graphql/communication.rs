@@ -300,7 +300,7 @@ impl ForumThread {
         let viewer = ctx.viewer()?;
         let limit = page_size(first)?;
         let after = page::after(after)?;
-        let hidden = service::moderates(viewer, self.0.school_id);
+        let hidden = service::moderates(viewer, &self.0);
         let (rows, has_next) =
             service::forum_posts(ctx.db()?, &self.0, hidden, after, limit).await?;
         Ok(Page::build(
@@ -405,19 +405,14 @@ impl Conversation {
             .await?
             .ok_or(AppError::NotFound)?;
         let (rows, has_next) = service::messages(ctx.db()?, self.model.id, after, limit).await?;
+        let others = service::participants(ctx.db()?, self.model.id).await?;
         let me = viewer.account_id;
-        let read_until = participation.last_read_at;
         Ok(Page::build(
             rows,
             after.is_some(),
             has_next,
             |m| (m.created_at, m.id),
-            |m| Message {
-                read: m.sender_account_id == Some(me)
-                    || read_until.is_some_and(|r| m.created_at <= r),
-                mine: m.sender_account_id == Some(me),
-                model: m,
-            },
+            |m| Message::new(m, me, &participation, &others),
         ))
     }
 }
@@ -428,6 +423,35 @@ pub struct Message {
     model: message::Model,
     mine: bool,
     read: bool,
+    read_by: Vec<i64>,
+}
+
+impl Message {
+    /// A message as `viewer` sees it, with who of the other participants has read it.
+    pub fn new(
+        model: message::Model,
+        viewer: i64,
+        participation: &dnevnik_entities::conversation_participant::Model,
+        participants: &[dnevnik_entities::conversation_participant::Model],
+    ) -> Self {
+        let mine = model.sender_account_id == Some(viewer);
+        let read = mine
+            || participation
+                .last_read_at
+                .is_some_and(|r| model.created_at <= r);
+        let read_by = participants
+            .iter()
+            .filter(|p| Some(p.account_id) != model.sender_account_id)
+            .filter(|p| p.last_read_at.is_some_and(|r| model.created_at <= r))
+            .map(|p| p.account_id)
+            .collect();
+        Self {
+            model,
+            mine,
+            read,
+            read_by,
+        }
+    }
 }
 
 /// A message in a conversation.
@@ -461,6 +485,17 @@ impl Message {
     /// Read by the viewer (their own messages count as read).
     async fn is_read(&self) -> bool {
         self.read
+    }
+
+    /// Read receipts: the other participants who have read it.
+    async fn read_by(&self, ctx: &Context<'_>) -> AppResult<Vec<Account>> {
+        let mut accounts = Vec::new();
+        for id in &self.read_by {
+            if let Some(account) = account(ctx, Some(*id)).await? {
+                accounts.push(account);
+            }
+        }
+        Ok(accounts)
     }
 }
 

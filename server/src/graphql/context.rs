@@ -38,9 +38,9 @@ pub trait ContextExt {
         Ok(&self.request()?.db)
     }
     /// A journal writer for the signed-in viewer.
-    fn writer(&self) -> AppResult<crate::service::journal::Writer<'_>> {
+    fn writer(&self) -> AppResult<crate::service::writer::Writer<'_>> {
         let request = self.request()?;
-        Ok(crate::service::journal::Writer {
+        Ok(crate::service::writer::Writer {
             db: &request.db,
             viewer: self.viewer()?,
             live: &request.live,

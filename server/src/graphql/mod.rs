@@ -16,6 +16,7 @@ pub mod page;
 pub mod scalars;
 pub mod school;
 pub mod student;
+pub mod talk;
 pub mod viewer;
 
 use async_graphql::{Context, EmptySubscription, ID, Interface, MergedObject, Object, Schema};
@@ -58,6 +59,7 @@ pub struct MutationRoot(
     mutation::AuthMutation,
     journal::JournalMutation,
     notifications::NotificationMutation,
+    talk::TalkMutation,
     backoffice::BackOfficeMutation,
 );
 

@@ -11,6 +11,7 @@ use super::backoffice::{AccessApplication, AuditEvent};
 use super::communication::{Conversation, ForumPost, ForumThread, Message, NewsItem};
 use super::diary::Mark;
 use super::notifications::Notification;
+use super::talk::Contact;
 use crate::error::{AppError, AppResult};
 
 /// A node and the cursor that points just after it.
@@ -24,7 +25,8 @@ use crate::error::{AppError, AppResult};
     concrete(name = "MessageEdge", params(Message)),
     concrete(name = "AccessApplicationEdge", params(AccessApplication)),
     concrete(name = "AuditEventEdge", params(AuditEvent)),
-    concrete(name = "NotificationEdge", params(Notification))
+    concrete(name = "NotificationEdge", params(Notification)),
+    concrete(name = "ContactEdge", params(Contact))
 )]
 pub struct Edge<T: OutputType> {
     /// The item.
@@ -45,7 +47,8 @@ pub struct Edge<T: OutputType> {
     concrete(name = "MessageConnection", params(Message)),
     concrete(name = "AccessApplicationConnection", params(AccessApplication)),
     concrete(name = "AuditEventConnection", params(AuditEvent)),
-    concrete(name = "NotificationConnection", params(Notification))
+    concrete(name = "NotificationConnection", params(Notification)),
+    concrete(name = "ContactConnection", params(Contact))
 )]
 pub struct Page<T: OutputType + Clone>
 where

@@ -381,6 +381,21 @@ impl Viewer {
         ))
     }
 
+    /// Whom the viewer may write to (`startConversation`), by role then name: for a parent,
+    /// the teachers and class teachers of their children's classes and their schools'
+    /// administration; for a student, their class's teachers; for staff, anyone of their
+    /// school. `search` matches names and details.
+    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
+    async fn address_book(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Text in the name or details, any case.")] search: Option<String>,
+        #[graphql(desc = "Page size, at most 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the last contact seen.")] after: Option<String>,
+    ) -> AppResult<super::page::Page<super::talk::Contact>> {
+        super::talk::address_book(ctx, search, first, after).await
+    }
+
     /// How many of the viewer's notifications are unread.
     async fn unread_notification_count(&self, ctx: &Context<'_>) -> AppResult<i32> {
         let viewer = policy_viewer(ctx)?;

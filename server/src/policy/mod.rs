@@ -8,6 +8,8 @@
 //! Answers for objects a viewer may not see are `NOT_FOUND`, never `FORBIDDEN`: ids must not
 //! become a way to probe who exists. `FORBIDDEN` is for actions on objects the viewer does see.
 
+pub mod contacts;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use dnevnik_entities::enums::{Role, StaffPosition};
@@ -370,6 +372,44 @@ impl Viewer {
     /// administration only (замены are the deputy director's timetable).
     pub fn may_arrange_replacements(&self, school_id: i64) -> bool {
         self.keeps_journal_of(school_id)
+    }
+
+    /// Whether the viewer may publish news (and edit or withdraw others' news) in a scope: the
+    /// city's for the department; a school's for its administration; a class's also for its
+    /// class teacher.
+    pub fn may_publish(&self, school_id: Option<i64>, class_unit_id: Option<i64>) -> bool {
+        match (school_id, class_unit_id) {
+            (None, _) => self.department_admin,
+            (Some(school), None) => self.administers_school(school),
+            (Some(school), Some(class)) => {
+                self.administers_school(school) || self.leads.contains(&class)
+            }
+        }
+    }
+
+    /// Whether the viewer may read a forum thread of a school or one of its classes (and so
+    /// post in it): the class's members and the school's administration, or the school's
+    /// members for a school-wide thread.
+    pub fn may_read_forum(&self, school_id: i64, class_unit_id: Option<i64>) -> bool {
+        match class_unit_id {
+            Some(class) => {
+                self.member_of_class(class, school_id) || self.administers_school(school_id)
+            }
+            None => self.member_of_school(school_id),
+        }
+    }
+
+    /// Whether the viewer moderates a forum thread (locks, pins, hides posts, sees hidden
+    /// ones): the school's administration; for a class thread, the class's teachers and class
+    /// teacher; for a school thread, the school's staff.
+    pub fn moderates_forum(&self, school_id: i64, class_unit_id: Option<i64>) -> bool {
+        if self.administers_school(school_id) {
+            return true;
+        }
+        match class_unit_id {
+            Some(class) => self.leads.contains(&class) || self.teaches.contains_key(&class),
+            None => self.works_at(school_id),
+        }
     }
 
     /// The students a viewer sees in lists of "my students": linked children or themselves.

@@ -147,18 +147,12 @@ pub async fn forum_threads(
 
 /// Whether a viewer may read a thread.
 pub fn may_read_thread(viewer: &Viewer, thread: &forum_thread::Model) -> bool {
-    match thread.class_unit_id {
-        Some(class) => {
-            viewer.member_of_class(class, thread.school_id)
-                || viewer.administers_school(thread.school_id)
-        }
-        None => viewer.member_of_school(thread.school_id),
-    }
+    viewer.may_read_forum(thread.school_id, thread.class_unit_id)
 }
 
-/// Whether a viewer moderates a thread's school (its staff and administrators).
-pub fn moderates(viewer: &Viewer, school_id: i64) -> bool {
-    viewer.administers_school(school_id) || viewer.works_at(school_id)
+/// Whether a viewer moderates a thread (and sees its hidden posts).
+pub fn moderates(viewer: &Viewer, thread: &forum_thread::Model) -> bool {
+    viewer.moderates_forum(thread.school_id, thread.class_unit_id)
 }
 
 /// A page of a thread's posts, oldest first; hidden posts only for moderators.

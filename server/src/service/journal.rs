@@ -14,45 +14,17 @@ use dnevnik_entities::{
     remark, staff_member, student, study_period, subject,
 };
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, TryIntoModel,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, TryIntoModel,
 };
 
-use super::audit::{self, AuditEntry};
+use super::audit;
 use super::notifications::{self, Notice};
+use super::writer::Writer;
 use crate::db::begin_write;
 use crate::error::{AppError, AppResult};
-use crate::live::{Live, LiveEvent};
+use crate::live::LiveEvent;
 use crate::policy::{StudentRef, Viewer};
-
-/// Who writes, and where the write's side effects go.
-pub struct Writer<'a> {
-    /// The database.
-    pub db: &'a DatabaseConnection,
-    /// The signed-in writer.
-    pub viewer: &'a Viewer,
-    /// Live updates.
-    pub live: &'a Live,
-    /// The client address, for the audit log.
-    pub ip: Option<String>,
-}
-
-impl Writer<'_> {
-    fn audit(&self, action: &'static str, school: i64, kind: &'static str, id: i64) -> AuditEntry {
-        AuditEntry::new(action, Some(self.viewer.account_id))
-            .school(Some(school))
-            .object(kind, id)
-            .ip(self.ip.clone())
-    }
-
-    /// Commits a write and hands its live events on.
-    async fn commit(&self, txn: DatabaseTransaction, events: Vec<LiveEvent>) -> AppResult<()> {
-        self.live.stage(&txn, &events).await?;
-        txn.commit().await?;
-        self.live.committed(events);
-        Ok(())
-    }
-}
 
 /// The longest comment on a mark.
 const MAX_COMMENT: usize = 500;

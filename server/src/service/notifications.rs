@@ -273,3 +273,27 @@ pub async fn mark_read(
     }
     Ok(update.exec(db).await?.rows_affected)
 }
+
+/// Marks the viewer's notifications of a conversation's messages read.
+pub async fn mark_conversation_read(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    conversation_id: i64,
+) -> AppResult<u64> {
+    use dnevnik_entities::message;
+    use sea_orm::QueryTrait;
+    let messages = message::Entity::find()
+        .select_only()
+        .column(message::Column::Id)
+        .filter(message::Column::ConversationId.eq(conversation_id))
+        .into_query();
+    Ok(notification::Entity::update_many()
+        .col_expr(notification::Column::ReadAt, Expr::value(Utc::now()))
+        .filter(notification::Column::AccountId.eq(viewer.account_id))
+        .filter(notification::Column::ReadAt.is_null())
+        .filter(notification::Column::ObjectType.eq("message"))
+        .filter(notification::Column::ObjectId.in_subquery(messages))
+        .exec(db)
+        .await?
+        .rows_affected)
+}

@@ -5,65 +5,51 @@
 
 use chrono::{Days, NaiveDate};
 use dnevnik_server::graphql::ids::{Kind, encode};
+use dnevnik_tests::TestApp;
+use dnevnik_tests::matrix::{self, Outcome, ask, scalar, snapshot};
 use dnevnik_tests::world::{Who, World, day};
-use dnevnik_tests::{GraphqlResponse, TestApp};
-use sea_orm::{ConnectionTrait, Statement};
+use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 
+use Outcome::*;
 use Who::*;
 
 fn id(kind: Kind, n: i64) -> String {
     encode(kind, n).0
 }
 
-async fn ask(app: &TestApp, w: &World, who: Who, query: &str, vars: Value) -> GraphqlResponse {
-    match w.token(who) {
-        Some(token) => app.graphql_as(token, query, vars).await,
-        None => app.graphql(query, vars).await,
-    }
-}
+/// Everything a journal write can change.
+const JOURNAL: &[&str] = &[
+    "SELECT COUNT(*) AS n FROM marks WHERE deleted_at IS NULL",
+    "SELECT COALESCE(SUM(value * 100 + weight), 0) AS n FROM marks WHERE deleted_at IS NULL",
+    "SELECT COUNT(*) AS n FROM mark_revisions",
+    "SELECT COUNT(*) AS n FROM attendance_records",
+    "SELECT COALESCE(SUM(LENGTH(COALESCE(topic, ''))), 0) AS n FROM lessons",
+    "SELECT COUNT(*) AS n FROM lessons WHERE replacement_staff_id IS NOT NULL OR status <> 'held'",
+    "SELECT COUNT(*) AS n FROM homework",
+    "SELECT COALESCE(SUM(LENGTH(text)), 0) AS n FROM homework",
+    "SELECT COUNT(*) AS n FROM remarks",
+    "SELECT COUNT(*) AS n FROM final_marks",
+    "SELECT COUNT(*) AS n FROM final_marks WHERE value = '5'",
+    "SELECT COUNT(*) AS n FROM notifications",
+    "SELECT COUNT(*) AS n FROM audit_events",
+];
 
-async fn scalar(app: &TestApp, sql: &str) -> i64 {
-    app.db
-        .query_one_raw(Statement::from_string(app.db.get_database_backend(), sql))
-        .await
-        .ok()
-        .flatten()
-        .and_then(|row| row.try_get::<i64>("", "n").ok())
-        .unwrap_or(-1)
-}
-
-/// Everything a journal write can change, as one comparable snapshot.
 async fn journal_state(app: &TestApp) -> Vec<i64> {
-    let mut state = Vec::new();
-    for sql in [
-        "SELECT COUNT(*) AS n FROM marks WHERE deleted_at IS NULL",
-        "SELECT COALESCE(SUM(value * 100 + weight), 0) AS n FROM marks WHERE deleted_at IS NULL",
-        "SELECT COUNT(*) AS n FROM mark_revisions",
-        "SELECT COUNT(*) AS n FROM attendance_records",
-        "SELECT COALESCE(SUM(LENGTH(COALESCE(topic, ''))), 0) AS n FROM lessons",
-        "SELECT COUNT(*) AS n FROM lessons WHERE replacement_staff_id IS NOT NULL OR status <> 'held'",
-        "SELECT COUNT(*) AS n FROM homework",
-        "SELECT COALESCE(SUM(LENGTH(text)), 0) AS n FROM homework",
-        "SELECT COUNT(*) AS n FROM remarks",
-        "SELECT COUNT(*) AS n FROM final_marks",
-        "SELECT COUNT(*) AS n FROM final_marks WHERE value = '5'",
-        "SELECT COUNT(*) AS n FROM notifications",
-        "SELECT COUNT(*) AS n FROM audit_events",
-    ] {
-        state.push(scalar(app, sql).await);
-    }
-    state
+    snapshot(app, JOURNAL).await
 }
 
-/// What a role must get from a write.
-#[derive(Clone, Copy, Debug)]
-enum Outcome {
-    Done,
-    Refused(&'static str),
+/// Asks a journal write of every role.
+async fn check_write(
+    app: &TestApp,
+    w: &World,
+    name: &str,
+    query: &str,
+    vars: impl Fn(Who) -> Value,
+    expect: &[(Who, Outcome)],
+) {
+    matrix::check_write(app, w, name, query, vars, expect, JOURNAL).await;
 }
-
-use Outcome::*;
 
 /// The usual answer of a write at A1's mathematics: the subject's teacher and the director
 /// write; the family and the class teacher (who teaches Russian) see but may not; the rest do
@@ -81,46 +67,6 @@ fn maths_writers() -> Vec<(Who, Outcome)> {
         (AdminOfOtherSchool, Refused("NOT_FOUND")),
         (DepartmentAdmin, Refused("FORBIDDEN")),
     ]
-}
-
-/// Asks a write of every role: refusals first (each must leave the journal as it was), then
-/// the roles that may, which must succeed. `vars` may differ per role (for deletions).
-async fn check_write(
-    app: &TestApp,
-    w: &World,
-    name: &str,
-    query: &str,
-    vars: impl Fn(Who) -> Value,
-    expect: &[(Who, Outcome)],
-) {
-    assert_eq!(expect.len(), Who::ALL.len(), "{name}: ask every role");
-    let mut failures = Vec::new();
-    let refused = expect.iter().filter(|(_, o)| matches!(o, Refused(_)));
-    let done = expect.iter().filter(|(_, o)| matches!(o, Done));
-    for (who, outcome) in refused.chain(done) {
-        let before = journal_state(app).await;
-        let response = ask(app, w, *who, query, vars(*who)).await;
-        match outcome {
-            Refused(code) => {
-                if response.error_codes() != vec![code.to_owned()] {
-                    failures.push(format!("{who:?}: expected {code}, got {}", response.body));
-                }
-                if journal_state(app).await != before {
-                    failures.push(format!("{who:?}: refused, but something was written"));
-                }
-            }
-            Done => {
-                if !response.error_codes().is_empty() {
-                    failures.push(format!("{who:?}: expected success, got {}", response.body));
-                }
-            }
-        }
-    }
-    assert!(
-        failures.is_empty(),
-        "write «{name}» failed:\n{}",
-        failures.join("\n")
-    );
 }
 
 /// Inserts a mark for A1 in mathematics at the world's lesson, as a fixture to change or

@@ -19,3 +19,4 @@ mod providers;
 mod schema;
 mod sessions;
 mod synthetic;
+mod talk;
