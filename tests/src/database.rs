@@ -19,7 +19,14 @@ pub struct TestDatabase {
 #[derive(Debug)]
 enum Engine {
     Sqlite(PathBuf),
-    Postgres { server: String, name: String },
+    Postgres {
+        server: String,
+        name: String,
+    },
+    /// Another test app's database, which that app removes.
+    Shared {
+        postgres: bool,
+    },
 }
 
 impl TestDatabase {
@@ -33,7 +40,20 @@ impl TestDatabase {
 
     /// Whether the suite runs on PostgreSQL.
     pub fn is_postgres(&self) -> bool {
-        matches!(self.engine, Engine::Postgres { .. })
+        matches!(
+            self.engine,
+            Engine::Postgres { .. } | Engine::Shared { postgres: true }
+        )
+    }
+
+    /// The same database for a second server (a replica); the first one's removes it.
+    pub fn share(&self) -> Self {
+        Self {
+            url: self.url.clone(),
+            engine: Engine::Shared {
+                postgres: self.is_postgres(),
+            },
+        }
     }
 
     fn sqlite() -> Self {
@@ -118,6 +138,7 @@ impl Drop for TestDatabase {
                 });
                 dropped.join().ok();
             }
+            Engine::Shared { .. } => {}
         }
     }
 }

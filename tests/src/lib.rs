@@ -8,6 +8,7 @@ pub mod database;
 pub mod matrix;
 pub mod stub_idp;
 pub mod world;
+pub mod ws;
 
 use std::net::SocketAddr;
 
@@ -150,6 +151,14 @@ impl TestApp {
         let database = TestDatabase::create().await;
         let mut config = test_config(&database.url);
         adjust(&mut config);
+        Self::start(database, config).await
+    }
+
+    /// A second server over this one's database, as another replica behind a load balancer
+    /// would run. Keep this app alive while the replica runs: it owns the database.
+    pub async fn replica(&self) -> Self {
+        let database = self.database.share();
+        let config = test_config(&database.url);
         Self::start(database, config).await
     }
 

@@ -141,17 +141,26 @@ pub async fn mark_history(
 }
 
 /// Puts a loader for every entity that resolvers look up by id into a request.
-pub fn install(request: async_graphql::Request, db: &DatabaseConnection) -> async_graphql::Request {
+pub fn install(
+    mut request: async_graphql::Request,
+    db: &DatabaseConnection,
+) -> async_graphql::Request {
+    install_data(&mut request.data, db);
     request
-        .data(by_id::<e::account::Entity>(db))
-        .data(by_id::<e::school::Entity>(db))
-        .data(by_id::<e::academic_year::Entity>(db))
-        .data(by_id::<e::study_period::Entity>(db))
-        .data(by_id::<e::class_unit::Entity>(db))
-        .data(by_id::<e::subject::Entity>(db))
-        .data(by_id::<e::staff_member::Entity>(db))
-        .data(by_id::<e::student::Entity>(db))
-        .data(by_id::<e::lesson::Entity>(db))
-        .data(by_id::<e::control_form::Entity>(db))
-        .data(DataLoader::new(MarkHistory { db: db.clone() }, tokio::spawn).delay(DELAY))
+}
+
+/// Puts the loaders into a data set (a request's, or a subscription connection's). The
+/// loaders batch but do not cache, so a long-lived connection never reads stale rows.
+pub fn install_data(data: &mut async_graphql::Data, db: &DatabaseConnection) {
+    data.insert(by_id::<e::account::Entity>(db));
+    data.insert(by_id::<e::school::Entity>(db));
+    data.insert(by_id::<e::academic_year::Entity>(db));
+    data.insert(by_id::<e::study_period::Entity>(db));
+    data.insert(by_id::<e::class_unit::Entity>(db));
+    data.insert(by_id::<e::subject::Entity>(db));
+    data.insert(by_id::<e::staff_member::Entity>(db));
+    data.insert(by_id::<e::student::Entity>(db));
+    data.insert(by_id::<e::lesson::Entity>(db));
+    data.insert(by_id::<e::control_form::Entity>(db));
+    data.insert(DataLoader::new(MarkHistory { db: db.clone() }, tokio::spawn).delay(DELAY));
 }

@@ -16,10 +16,11 @@ pub mod page;
 pub mod scalars;
 pub mod school;
 pub mod student;
+pub mod subscription;
 pub mod talk;
 pub mod viewer;
 
-use async_graphql::{Context, EmptySubscription, ID, Interface, MergedObject, Object, Schema};
+use async_graphql::{Context, ID, Interface, MergedObject, Object, Schema};
 use chrono::{Duration, NaiveTime};
 use dnevnik_entities as e;
 use sea_orm::EntityTrait;
@@ -45,7 +46,7 @@ pub use self::context::RequestContext;
 pub use self::limits::DocumentLimits;
 
 /// The schema type served at `/graphql`.
-pub type DnevnikSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+pub type DnevnikSchema = Schema<QueryRoot, MutationRoot, subscription::SubscriptionRoot>;
 
 /// The root of every read: the diary and communication, and the back-office.
 #[derive(MergedObject, Default)]
@@ -68,7 +69,7 @@ pub fn build_schema(config: &Config) -> DnevnikSchema {
     let mut builder = Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
-        EmptySubscription,
+        subscription::SubscriptionRoot,
     )
     .limit_depth(config.graphql_max_depth)
     .limit_complexity(config.graphql_max_complexity)

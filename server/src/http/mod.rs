@@ -6,6 +6,7 @@ pub mod cookies;
 pub mod dev_idp;
 mod graphql;
 pub(crate) mod pages;
+mod ws;
 
 use std::time::Duration;
 
@@ -43,6 +44,7 @@ pub fn router(state: AppState) -> Router {
     }
     routes
         .route("/graphql", get(graphql::graphiql).post(graphql::execute))
+        .route("/graphql/ws", get(ws::subscribe))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))

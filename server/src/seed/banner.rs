@@ -30,6 +30,10 @@ pub async fn print(
     println!("  GraphQL API:   {base}/graphql  (POST, application/json)");
     if !config.is_production() {
         println!("  GraphiQL:      {base}/graphql  (open in a browser)");
+        println!(
+            "  Live updates:  {}/graphql/ws  (graphql-ws)",
+            base.replacen("http", "ws", 1)
+        );
     }
     println!(
         "  Health:        {base}/healthz   Readiness: {base}/readyz   Metrics: {base}/metrics"

@@ -14,6 +14,7 @@ mod health;
 mod interop;
 mod journal;
 mod limits;
+mod live;
 mod migrations;
 mod providers;
 mod schema;

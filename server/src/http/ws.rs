@@ -1,0 +1,117 @@
+//! Subscriptions over WebSocket at `/graphql/ws` (the graphql-transport-ws protocol of the
+//! `graphql-ws` library, and the older subscriptions-transport-ws). The session token comes in
+//! the `connection_init` payload (`{"authorization": "Bearer <token>"}`), or for the diary's
+//! own pages in the session cookie — then only from the diary's own origin, because browsers
+//! send cookies with cross-site WebSocket handshakes too. A connection without a live session
+//! is refused at `connection_init`.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_graphql::Data;
+use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
+use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
+use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::{ConnectInfo, State};
+use axum::http::HeaderMap;
+use axum::http::header::{ORIGIN, USER_AGENT};
+use axum::response::Response;
+
+use super::caller::public_origin;
+use super::cookies;
+use crate::auth::{ClientInfo, session};
+use crate::graphql::{RequestContext, loaders};
+use crate::policy::Viewer;
+use crate::state::AppState;
+
+/// How often the server pings an idle connection (graphql-transport-ws keep-alive).
+const KEEPALIVE: Duration = Duration::from_secs(30);
+
+/// `GET /graphql/ws`: upgrades to a graphql-ws connection.
+pub async fn subscribe(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    protocol: GraphQLProtocol,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    let same_origin = headers
+        .get(ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|origin| origin == public_origin(&state.config.public_url()));
+    let cookie = cookies::read(&headers, session::COOKIE).filter(|_| same_origin);
+    let client = ClientInfo {
+        ip: Some(peer.ip().to_string()),
+        user_agent: headers
+            .get(USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(|ua| ua.chars().take(300).collect()),
+    };
+    upgrade
+        .protocols(ALL_WEBSOCKET_PROTOCOLS)
+        .on_upgrade(move |socket| async move {
+            let schema = state.schema.clone();
+            GraphQLWebSocket::new(socket, schema, protocol)
+                .on_connection_init(move |payload| connection(state, payload, cookie, client))
+                .keepalive_timeout(KEEPALIVE)
+                .serve()
+                .await;
+        })
+}
+
+/// The token of a `connection_init` payload: `authorization` (with or without `Bearer `) or
+/// `token`.
+fn payload_token(payload: &serde_json::Value) -> Option<String> {
+    ["authorization", "Authorization", "token"]
+        .iter()
+        .find_map(|key| payload.get(*key).and_then(|v| v.as_str()))
+        .map(|value| {
+            value
+                .strip_prefix("Bearer ")
+                .or_else(|| value.strip_prefix("bearer "))
+                .unwrap_or(value)
+                .trim()
+                .to_owned()
+        })
+        .filter(|token| !token.is_empty())
+}
+
+/// Authenticates a connection and builds the data every subscription of it runs with.
+async fn connection(
+    state: AppState,
+    payload: serde_json::Value,
+    cookie: Option<String>,
+    client: ClientInfo,
+) -> async_graphql::Result<Data> {
+    let refused = || {
+        async_graphql::Error::new(
+            "UNAUTHENTICATED: sign in first — send {\"authorization\": \"Bearer <token>\"} in connection_init.",
+        )
+    };
+    let token = payload_token(&payload).or(cookie).ok_or_else(refused)?;
+    let found = session::authenticate(
+        &state.db,
+        &token,
+        state.config.session_policy(),
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(|_| refused())?
+    .ok_or_else(refused)?;
+    let viewer = Viewer::load(&state.db, &found.account, found.session.id)
+        .await
+        .map_err(|_| refused())?;
+    let mut data = Data::default();
+    data.insert(RequestContext {
+        db: state.db.clone(),
+        config: Arc::clone(&state.config_arc),
+        viewer: Some(viewer),
+        token: Some(token),
+        client,
+        memo: Default::default(),
+        live: state.live.clone(),
+    });
+    loaders::install_data(&mut data, &state.db);
+    Ok(data)
+}
