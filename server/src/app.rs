@@ -142,6 +142,7 @@ impl Application {
             result = server => result.context("server error")?,
             () = deadline => tracing::warn!("grace period over; dropping unfinished requests"),
         }
+        self.state.live.shutdown().await;
         self.state.db.clone().close().await.ok();
         Ok(())
     }

@@ -7,9 +7,12 @@
 //! the transaction has committed. Either way a subscriber never hears of a write that rolled
 //! back, and events carry only identifiers: each subscriber loads what it may see itself.
 
+use std::sync::{Arc, Mutex};
+
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 use serde::{Deserialize, Serialize};
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
+use tokio::task::JoinHandle;
 
 use crate::error::AppResult;
 
@@ -48,6 +51,11 @@ pub enum LiveEvent {
 pub struct Live {
     sender: broadcast::Sender<LiveEvent>,
     postgres: bool,
+    /// Tells the listener task to let go of its connection.
+    stop: watch::Sender<bool>,
+    /// The listener task, awaited on shutdown: it holds a pooled connection, and closing the
+    /// pool waits for every connection to come back.
+    listener: Arc<Mutex<Option<JoinHandle<()>>>>,
 }
 
 impl Live {
@@ -57,6 +65,8 @@ impl Live {
         Self {
             sender,
             postgres: db.get_database_backend() == DbBackend::Postgres,
+            stop: watch::channel(false).0,
+            listener: Arc::default(),
         }
     }
 
@@ -105,9 +115,14 @@ impl Live {
         let mut listener = sea_orm::sqlx::postgres::PgListener::connect_with(&pool).await?;
         listener.listen(CHANNEL).await?;
         let sender = self.sender.clone();
-        tokio::spawn(async move {
+        let mut stop = self.stop.subscribe();
+        let task = tokio::spawn(async move {
             loop {
-                match listener.recv().await {
+                let received = tokio::select! {
+                    received = listener.recv() => received,
+                    _ = stop.wait_for(|stopping| *stopping) => break,
+                };
+                match received {
                     Ok(notification) => {
                         match serde_json::from_str::<LiveEvent>(notification.payload()) {
                             Ok(event) => {
@@ -116,15 +131,32 @@ impl Live {
                             Err(err) => tracing::warn!(%err, "unreadable live event"),
                         }
                     }
+                    Err(_) if pool.is_closed() => break,
                     Err(err) => {
                         // `recv` reconnects on the next call; events sent meanwhile are lost,
                         // which live updates tolerate (notifications are in the database).
                         tracing::warn!(%err, "live-update listener lost its connection");
-                        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                        tokio::select! {
+                            () = tokio::time::sleep(std::time::Duration::from_secs(1)) => {}
+                            _ = stop.wait_for(|stopping| *stopping) => break,
+                        }
                     }
                 }
             }
         });
+        if let Ok(mut slot) = self.listener.lock() {
+            *slot = Some(task);
+        }
         Ok(())
+    }
+
+    /// Stops listening and waits until the listener has returned its connection to the pool,
+    /// so that closing the pool afterwards does not wait forever.
+    pub async fn shutdown(&self) {
+        self.stop.send_replace(true);
+        let task = self.listener.lock().ok().and_then(|mut slot| slot.take());
+        if let Some(task) = task {
+            task.await.ok();
+        }
     }
 }
