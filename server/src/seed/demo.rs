@@ -19,6 +19,7 @@ use super::rows::{Ids, Rows, sync_sequences};
 use super::school::{self, FeaturedTeacher, SchoolPlan, Shared, hm, moscow};
 use crate::auth::password;
 use crate::config::Config;
+use crate::service::notifications::{self, Notice};
 
 /// The demo sign-ins, as DESIGN.md fixes them: login, password, who.
 pub const DEMO_SIGN_INS: &[(&str, &str, &str)] = &[
@@ -245,8 +246,18 @@ pub async fn seed(
     identity(&mut rows, &mut ids, parent3, &issuer, "parent3", false);
 
     let total = rows.len();
+    let inbox = generated
+        .demo_family
+        .as_ref()
+        .map(|family| recent_news_for(&rows, family, today))
+        .unwrap_or_default();
     rows.insert(&txn).await?;
     sync_sequences(&txn).await?;
+    for (student, notice) in inbox {
+        notifications::notify_family(&txn, &student, notice)
+            .await
+            .map_err(|err| anyhow::anyhow!("cannot seed demo notifications: {err:?}"))?;
+    }
     txn.commit().await?;
     tracing::info!(
         rows = total,
@@ -255,6 +266,64 @@ pub async fn seed(
         "demo school seeded"
     );
     Ok(())
+}
+
+/// What the demo family's notification feed starts with: for each child, the marks of the last
+/// week, the homework set in the last three days, and the absences and remarks of the last
+/// fortnight — newest first and a few of each, as if teachers had just written them — so that
+/// a front-end team sees a living feed, not an empty one.
+fn recent_news_for(
+    rows: &Rows,
+    family: &school::DemoFamily,
+    today: NaiveDate,
+) -> Vec<(e::student::Model, Notice)> {
+    let since = |days: u64| {
+        today
+            .checked_sub_days(chrono::Days::new(days))
+            .unwrap_or(NaiveDate::MIN)
+    };
+    let mut inbox = Vec::new();
+    for id in [family.first_student_id, family.second_student_id] {
+        let Some(student) = rows.students.iter().find(|s| s.id == id) else {
+            continue;
+        };
+        let mut notices = Vec::new();
+        let mut marks: Vec<_> = rows
+            .marks
+            .iter()
+            .filter(|m| m.student_id == id && m.deleted_at.is_none())
+            .filter(|m| m.date > since(7) && m.date <= today)
+            .collect();
+        marks.sort_by_key(|m| std::cmp::Reverse((m.date, m.id)));
+        notices.extend(marks.into_iter().take(5).map(Notice::mark_recorded));
+        let mut homework: Vec<_> = rows
+            .homework
+            .iter()
+            .filter(|h| h.class_unit_id == student.class_unit_id)
+            .filter(|h| h.given_on > since(3) && h.given_on <= today)
+            .collect();
+        homework.sort_by_key(|h| std::cmp::Reverse((h.given_on, h.id)));
+        notices.extend(homework.into_iter().take(3).map(Notice::homework));
+        let mut absences: Vec<_> = rows
+            .attendance_records
+            .iter()
+            .filter(|r| r.student_id == id && r.date > since(14) && r.date <= today)
+            .collect();
+        absences.sort_by_key(|r| std::cmp::Reverse((r.date, r.id)));
+        notices.extend(absences.into_iter().take(2).filter_map(|r| {
+            let lesson = rows.lessons.iter().find(|l| l.id == r.lesson_id)?;
+            Some(Notice::attendance(r, lesson))
+        }));
+        let mut remarks: Vec<_> = rows
+            .remarks
+            .iter()
+            .filter(|r| r.student_id == id && r.date > since(14) && r.date <= today)
+            .collect();
+        remarks.sort_by_key(|r| std::cmp::Reverse((r.date, r.id)));
+        notices.extend(remarks.into_iter().take(2).map(Notice::remark));
+        inbox.extend(notices.into_iter().map(|notice| (student.clone(), notice)));
+    }
+    inbox
 }
 
 /// The national calendar and the refusal-reason catalogue.

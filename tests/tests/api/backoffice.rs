@@ -645,6 +645,35 @@ async fn only_the_department_keeps_the_catalogue_and_the_calendar() {
         !visible.body.to_string().contains("no_signature"),
         "an inactive reason is offered"
     );
+    // Renaming: the department only; the school administrator's attempt changes nothing.
+    let update = "mutation($r: ID!) { updateRefusalReason(input: {refusalReasonId: $r, titleRu: \"Нет подписи заявителя\", titleEn: \"Applicant's signature missing\", requiresComment: true, sortOrder: 50}) { refusalReason { titleRu titleEn requiresComment } } }";
+    assert_eq!(
+        app.graphql_as(&admin, update, json!({ "r": reason }))
+            .await
+            .error_codes(),
+        vec!["FORBIDDEN"]
+    );
+    let updated = app.graphql_as(&dept, update, json!({ "r": reason })).await;
+    assert_eq!(
+        updated.assert_ok()["updateRefusalReason"]["refusalReason"],
+        json!({ "titleRu": "Нет подписи заявителя", "titleEn": "Applicant's signature missing", "requiresComment": true })
+    );
+    let blank = app
+        .graphql_as(&dept, "mutation($r: ID!) { updateRefusalReason(input: {refusalReasonId: $r, titleRu: \" \", titleEn: \"x\", requiresComment: false, sortOrder: 50}) { refusalReason { titleRu } } }", json!({ "r": reason }))
+        .await;
+    assert_eq!(blank.error_fields(), vec!["titleRu"], "{}", blank.body);
+    let kept = app
+        .graphql_as(
+            &dept,
+            "{ refusalReasons(includeInactive: true) { code titleRu } }",
+            json!({}),
+        )
+        .await;
+    assert!(
+        kept.body.to_string().contains("Нет подписи заявителя"),
+        "{}",
+        kept.body
+    );
     let set_day = "mutation { setCalendarDay(input: {date: \"2027-01-11\", kind: DAY_OFF, name: \"Перенос\"}) { calendarDay { date kind } } }";
     assert_eq!(
         app.graphql_as(&admin, set_day, json!({}))
@@ -661,6 +690,24 @@ async fn only_the_department_keeps_the_catalogue_and_the_calendar() {
         )
         .await;
     assert!(calendar.body.to_string().contains("2027-01-11"));
+    // Making the day ordinary again: the department only.
+    let remove =
+        "mutation { removeCalendarDay(input: {date: \"2027-01-11\"}) { calendarDay { date } } }";
+    assert_eq!(
+        app.graphql_as(&admin, remove, json!({}))
+            .await
+            .error_codes(),
+        vec!["FORBIDDEN"]
+    );
+    app.graphql_as(&dept, remove, json!({})).await.assert_ok();
+    let calendar = app
+        .graphql_as(
+            &admin,
+            "{ businessCalendar(year: 2027) { date kind } }",
+            json!({}),
+        )
+        .await;
+    assert!(!calendar.body.to_string().contains("2027-01-11"));
     let teacher = app.sign_in("teacher", "demo-teacher").await;
     assert_eq!(
         app.graphql_as(&teacher, "{ refusalReasons { code } }", json!({}))

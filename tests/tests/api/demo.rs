@@ -283,6 +283,46 @@ async fn the_demo_sign_ins_exist_as_designed() -> anyhow::Result<()> {
 }
 
 #[tokio::test]
+async fn the_demo_family_starts_with_a_feed_of_recent_news() -> anyhow::Result<()> {
+    let app = TestApp::spawn_demo().await;
+    // The parent hears of both children; nobody outside the family hears anything.
+    let parent = "SELECT DISTINCT n.student_id FROM notifications n \
+                  JOIN external_identities i ON i.account_id = n.account_id \
+                  WHERE i.subject = 'parent' AND n.read_at IS NULL";
+    assert_eq!(count(&app.db, parent).await?, 2);
+    let outsiders = "SELECT n.id FROM notifications n WHERE NOT EXISTS \
+                     (SELECT 1 FROM guardianships g WHERE g.account_id = n.account_id \
+                      AND g.student_id = n.student_id) \
+                     AND NOT EXISTS (SELECT 1 FROM students s WHERE s.account_id = n.account_id \
+                      AND s.id = n.student_id)";
+    assert_eq!(count(&app.db, outsiders).await?, 0);
+    // The student reads their own feed through the API: recent marks and homework, each
+    // about them.
+    let token = app.sign_in("student", "demo-student").await;
+    let feed = app
+        .graphql_as(
+            &token,
+            "{ viewer { unreadNotificationCount notifications(first: 50) { nodes { kind date student { id } } } } me: viewer { students { student { id } } } }",
+            serde_json::json!({}),
+        )
+        .await;
+    let data = feed.assert_ok().clone();
+    let nodes = data["viewer"]["notifications"]["nodes"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        data["viewer"]["unreadNotificationCount"].as_i64() >= Some(3),
+        "{data}"
+    );
+    assert!(nodes.iter().any(|n| n["kind"] == "MARK_RECORDED"), "{data}");
+    assert!(nodes.iter().any(|n| n["kind"] == "HOMEWORK"), "{data}");
+    let me = data["me"]["students"][0]["student"]["id"].clone();
+    assert!(nodes.iter().all(|n| n["student"]["id"] == me), "{data}");
+    Ok(())
+}
+
+#[tokio::test]
 async fn a_second_start_reuses_the_database_without_seeding_again() -> anyhow::Result<()> {
     let app = TestApp::spawn_demo().await;
     let students = count(&app.db, "SELECT id FROM students").await?;

@@ -301,8 +301,8 @@ async fn every_journal_write_is_allowed_to_exactly_the_roles_the_policy_names() 
 }
 
 const DIARY: &str = "query($s: ID!) { student(id: $s) { diary(from: \"2026-11-16\", to: \"2026-11-16\") {
-  lessons { topic lesson { id } marks { id value weight comment history { action oldValue newValue changedBy } }
-    attendance { status minutesLate } remarks { kind text } homeworkGiven { text attachments dueOn } } } } }";
+  lessons { topic lesson { id status replacementTeacher { id } } marks { id value weight comment history { action oldValue newValue changedBy } }
+    attendance { status minutesLate } remarks { kind text } homeworkGiven { id text attachments dueOn } } } } }";
 
 fn lesson_of<'a>(diary: &'a Value, lesson: &str) -> &'a Value {
     diary["student"]["diary"][0]["lessons"]
@@ -482,6 +482,64 @@ async fn what_a_teacher_writes_shows_in_the_familys_diary_with_the_history_of_a_
         json!({ "marked": 4, "unreadCount": 0 })
     );
 
+    // Homework corrected: the diary shows the new text and day, not the old.
+    let given = |at: &Value| {
+        at["homeworkGiven"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|h| h["attachments"] == json!(["https://example.org/task.pdf"]))
+            .cloned()
+            .unwrap_or_default()
+    };
+    let homework = given(&at)["id"].clone();
+    ask(
+        &app,
+        &w,
+        TeacherOfA,
+        "mutation($h: ID!) { changeHomework(input: {homeworkId: $h, text: \"№ 12–14\", dueOn: \"2026-11-20\"}) { homework { id } } }",
+        json!({ "h": homework }),
+    )
+    .await
+    .assert_ok();
+    // A replacement set by the administration: the diary names the replacing teacher, and
+    // undoing it takes the name away again.
+    let replace = "mutation($l: ID!, $t: ID) { setLessonReplacement(input: {lessonId: $l, teacherId: $t}) { lesson { id } } }";
+    let substitute = id(Kind::StaffMember, w.staff_to);
+    ask(
+        &app,
+        &w,
+        AdminOfSchool,
+        replace,
+        json!({ "l": lesson, "t": substitute }),
+    )
+    .await
+    .assert_ok();
+    let diary = ask(&app, &w, ParentOfA, DIARY, json!({ "s": a1 })).await;
+    let at = lesson_of(diary.assert_ok(), &lesson).clone();
+    assert_eq!(
+        given(&at),
+        json!({ "id": homework, "text": "№ 12–14", "attachments": ["https://example.org/task.pdf"], "dueOn": "2026-11-20" })
+    );
+    assert_eq!(at["lesson"]["status"], "REPLACED", "{at}");
+    assert_eq!(
+        at["lesson"]["replacementTeacher"]["id"],
+        substitute.as_str()
+    );
+    ask(
+        &app,
+        &w,
+        AdminOfSchool,
+        replace,
+        json!({ "l": lesson, "t": null }),
+    )
+    .await
+    .assert_ok();
+    let diary = ask(&app, &w, ParentOfA, DIARY, json!({ "s": a1 })).await;
+    let at = lesson_of(diary.assert_ok(), &lesson).clone();
+    assert_ne!(at["lesson"]["status"], "REPLACED", "{at}");
+    assert_eq!(at["lesson"]["replacementTeacher"], Value::Null);
+
     // Withdrawn: gone from the diary and the marks list; the family is told.
     ask(
         &app,
@@ -559,6 +617,7 @@ async fn what_a_teacher_writes_shows_in_the_familys_diary_with_the_history_of_a_
         "attendance.set",
         "lesson.changed",
         "homework.given",
+        "homework.changed",
         "remark.added",
         "final_mark.set",
     ] {

@@ -222,6 +222,42 @@ async fn news_and_events_are_published_by_exactly_the_scopes_publishers() -> any
     .await;
     assert!(!ids_of(&feed.assert_ok()["news"]["nodes"]).contains(&item));
 
+    // Withdrawing asked of every role: each who may withdraws a class news item of their own
+    // (refusals, asked first, all aim at the class teacher's, still published then).
+    let mayors = [ClassTeacherOfA, AdminOfSchool, DepartmentAdmin];
+    let mut to_withdraw = Vec::new();
+    for who in mayors {
+        let made = ask(
+            &app,
+            &w,
+            ClassTeacherOfA,
+            publish,
+            json!({ "i": { "classUnitId": class_a, "kind": "ORGANISATION", "title": format!("Новость для {who:?}"), "body": "Текст." } }),
+        )
+        .await;
+        to_withdraw.push((
+            who,
+            made.assert_ok()["publishNews"]["newsItem"]["id"].clone(),
+        ));
+    }
+    let aimed_at = |all: &[(Who, Value)], who: Who| {
+        all.iter()
+            .find(|(w, _)| *w == who)
+            .or_else(|| all.first())
+            .map(|(_, id)| id.clone())
+            .unwrap_or_default()
+    };
+    check_write(
+        &app,
+        &w,
+        "withdrawNews (class news)",
+        "mutation($i: WithdrawNewsInput!) { withdrawNews(input: $i) { newsItemId } }",
+        |who| json!({ "i": { "newsItemId": aimed_at(&to_withdraw, who) } }),
+        &roles(&mayors, &[ParentOfA, StudentA, TeacherOfA]),
+        TALK,
+    )
+    .await;
+
     // A parent meeting of 5А: planned by the class teacher, seen by the class's families.
     let starts = (chrono::Utc::now() + chrono::Duration::days(3))
         .format("%Y-%m-%dT18:00:00Z")
@@ -239,6 +275,41 @@ async fn news_and_events_are_published_by_exactly_the_scopes_publishers() -> any
         TALK,
     )
     .await;
+    // Changing and cancelling asked of every role, on events the class teacher planned.
+    let plan = "mutation($i: PlanEventInput!) { planEvent(input: $i) { event { id } } }";
+    let mut to_cancel = Vec::new();
+    for who in mayors {
+        let made = ask(
+            &app,
+            &w,
+            ClassTeacherOfA,
+            plan,
+            json!({ "i": { "classUnitId": class_a, "kind": "SCHOOL_EVENT", "title": format!("Событие для {who:?}"), "startsAt": starts } }),
+        )
+        .await;
+        to_cancel.push((who, made.assert_ok()["planEvent"]["event"]["id"].clone()));
+    }
+    check_write(
+        &app,
+        &w,
+        "changeEvent (5А event)",
+        "mutation($i: ChangeEventInput!) { changeEvent(input: $i) { event { title } } }",
+        |who| json!({ "i": { "eventId": aimed_at(&to_cancel, who), "kind": "SCHOOL_EVENT", "title": format!("Изменено: {who:?}"), "startsAt": starts } }),
+        &roles(&mayors, &[ParentOfA, StudentA, TeacherOfA]),
+        &[TALK, &["SELECT COALESCE(SUM(LENGTH(title)), 0) AS n FROM events"]].concat(),
+    )
+    .await;
+    check_write(
+        &app,
+        &w,
+        "cancelEvent (5А event)",
+        "mutation($i: CancelEventInput!) { cancelEvent(input: $i) { eventId } }",
+        |who| json!({ "i": { "eventId": aimed_at(&to_cancel, who) } }),
+        &roles(&mayors, &[ParentOfA, StudentA, TeacherOfA]),
+        TALK,
+    )
+    .await;
+
     let from = chrono::Utc::now().date_naive().to_string();
     let to = (chrono::Utc::now() + chrono::Duration::days(10))
         .date_naive()
@@ -436,6 +507,49 @@ async fn the_forum_belongs_to_its_members_and_is_kept_by_its_moderators() -> any
     )
     .await
     .assert_ok();
+
+    // Hiding asked of every role: the author and the forum's moderators may, each on a post
+    // of the parent's of their own (refusals aim at the parent's own post, visible then).
+    let hiders = [
+        ParentOfA,
+        TeacherOfA,
+        ClassTeacherOfA,
+        AdminOfSchool,
+        DepartmentAdmin,
+    ];
+    let mut to_hide = Vec::new();
+    for who in hiders {
+        let made = ask(
+            &app,
+            &w,
+            ParentOfA,
+            post,
+            json!({ "t": own_thread, "b": format!("Сообщение для {who:?}") }),
+        )
+        .await;
+        to_hide.push((
+            who,
+            made.assert_ok()["addForumPost"]["forumPost"]["id"].clone(),
+        ));
+    }
+    let aimed_at = |who: Who| {
+        to_hide
+            .iter()
+            .find(|(w, _)| *w == who)
+            .or_else(|| to_hide.first())
+            .map(|(_, id)| id.clone())
+            .unwrap_or_default()
+    };
+    check_write(
+        &app,
+        &w,
+        "setForumPostHidden (a parent's post in 5А)",
+        hide,
+        |who| json!({ "p": aimed_at(who), "h": true }),
+        &roles(&hiders, &[StudentA]),
+        TALK,
+    )
+    .await;
 
     // Bad input: a question to the class teacher outside a class, an empty title.
     let before = snapshot(&app, TALK).await;
@@ -709,5 +823,31 @@ async fn messages_go_only_to_the_address_book_and_unread_counts_follow_reading()
     )
     .await;
     assert_eq!(audited, 2);
+
+    // Writing into and reading a conversation, asked of every role: only its participants.
+    let participants = [ParentOfA, TeacherOfA];
+    check_write(
+        &app,
+        &w,
+        "sendMessage (the parent's conversation with the teacher)",
+        intrude,
+        |_| json!({ "c": conversation }),
+        &roles(&participants, &[]),
+        TALK,
+    )
+    .await;
+    check_write(
+        &app,
+        &w,
+        "markConversationRead (the parent's conversation with the teacher)",
+        "mutation($c: ID!) { markConversationRead(input: {conversationId: $c}) { conversation { id } } }",
+        |_| json!({ "c": conversation }),
+        &roles(&participants, &[]),
+        &[
+            "SELECT COUNT(*) AS n FROM conversation_participants WHERE last_read_at IS NOT NULL",
+            "SELECT COUNT(*) AS n FROM notifications WHERE read_at IS NOT NULL",
+        ],
+    )
+    .await;
     Ok(())
 }
