@@ -270,8 +270,8 @@ pub async fn seed(
 
 /// What the demo family's notification feed starts with: for each child, the marks of the last
 /// week, the homework set in the last three days, and the absences and remarks of the last
-/// fortnight — newest first and a few of each, as if teachers had just written them — so that
-/// a front-end team sees a living feed, not an empty one.
+/// fortnight — a few of each, as if teachers had just written them — so that a front-end team
+/// sees a living feed, not an empty one. Oldest first: the feed lists the latest written first.
 fn recent_news_for(
     rows: &Rows,
     family: &school::DemoFamily,
@@ -295,7 +295,12 @@ fn recent_news_for(
             .filter(|m| m.date > since(7) && m.date <= today)
             .collect();
         marks.sort_by_key(|m| std::cmp::Reverse((m.date, m.id)));
-        notices.extend(marks.into_iter().take(5).map(Notice::mark_recorded));
+        notices.extend(
+            marks
+                .into_iter()
+                .take(5)
+                .map(|m| (m.date, Notice::mark_recorded(m))),
+        );
         let mut homework: Vec<_> = rows
             .homework
             .iter()
@@ -303,7 +308,12 @@ fn recent_news_for(
             .filter(|h| h.given_on > since(3) && h.given_on <= today)
             .collect();
         homework.sort_by_key(|h| std::cmp::Reverse((h.given_on, h.id)));
-        notices.extend(homework.into_iter().take(3).map(Notice::homework));
+        notices.extend(
+            homework
+                .into_iter()
+                .take(3)
+                .map(|h| (h.given_on, Notice::homework(h))),
+        );
         let mut absences: Vec<_> = rows
             .attendance_records
             .iter()
@@ -312,7 +322,7 @@ fn recent_news_for(
         absences.sort_by_key(|r| std::cmp::Reverse((r.date, r.id)));
         notices.extend(absences.into_iter().take(2).filter_map(|r| {
             let lesson = rows.lessons.iter().find(|l| l.id == r.lesson_id)?;
-            Some(Notice::attendance(r, lesson))
+            Some((r.date, Notice::attendance(r, lesson)))
         }));
         let mut remarks: Vec<_> = rows
             .remarks
@@ -320,10 +330,24 @@ fn recent_news_for(
             .filter(|r| r.student_id == id && r.date > since(14) && r.date <= today)
             .collect();
         remarks.sort_by_key(|r| std::cmp::Reverse((r.date, r.id)));
-        notices.extend(remarks.into_iter().take(2).map(Notice::remark));
-        inbox.extend(notices.into_iter().map(|notice| (student.clone(), notice)));
+        notices.extend(
+            remarks
+                .into_iter()
+                .take(2)
+                .map(|r| (r.date, Notice::remark(r))),
+        );
+        inbox.extend(
+            notices
+                .into_iter()
+                .map(|(date, notice)| (date, student.clone(), notice)),
+        );
     }
+    // Stable: on one day, the order above (marks, homework, absences, remarks) is kept.
+    inbox.sort_by_key(|(date, _, _)| *date);
     inbox
+        .into_iter()
+        .map(|(_, student, notice)| (student, notice))
+        .collect()
 }
 
 /// The national calendar and the refusal-reason catalogue.
