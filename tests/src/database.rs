@@ -1,9 +1,14 @@
 //! A fresh database per test: a temporary SQLite file by default, or a new PostgreSQL database
 //! on the server named by `DNEVNIK_TEST_DATABASE_URL`. Both are removed when the test ends.
+//!
+//! Migrating, and above all seeding the demo school (seconds on PostgreSQL), would otherwise be
+//! repeated by every test; instead each test process builds a template once per kind of
+//! contents and each test starts from a copy (`CREATE DATABASE … TEMPLATE`, or a file copy).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
-use sea_orm::{ConnectionTrait, Database};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
 
 /// The variable that switches the suite to PostgreSQL.
 pub const TEST_DATABASE_URL: &str = "DNEVNIK_TEST_DATABASE_URL";
@@ -29,12 +34,60 @@ enum Engine {
     },
 }
 
+/// What a test database starts with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Contents {
+    /// Migrated, no rows.
+    Migrated,
+    /// Migrated, with the demo school seeded as of today, as the server seeds it on first start.
+    Demo,
+}
+
+impl Contents {
+    fn tag(self) -> &'static str {
+        match self {
+            Self::Migrated => "migrated",
+            Self::Demo => "demo",
+        }
+    }
+}
+
+/// The templates this process has built: contents → database name or file path.
+static TEMPLATES: Mutex<Vec<(Contents, String)>> = Mutex::new(Vec::new());
+
+/// The prefix of template names, which end in the building process's id.
+const TEMPLATE_PREFIX: &str = "dnevnik_tmpl_";
+
+fn postgres_server() -> Option<String> {
+    std::env::var(TEST_DATABASE_URL)
+        .ok()
+        .filter(|server| !server.is_empty())
+}
+
+fn sqlite_dir() -> PathBuf {
+    let dir = std::env::temp_dir().join("dnevnik-tests");
+    if let Err(err) = std::fs::create_dir_all(&dir) {
+        panic!("cannot create {}: {err}", dir.display());
+    }
+    dir
+}
+
 impl TestDatabase {
-    /// Creates an empty database.
+    /// Creates an empty database (not even migrated).
     pub async fn create() -> Self {
-        match std::env::var(TEST_DATABASE_URL) {
-            Ok(server) if !server.is_empty() => Self::postgres(server).await,
-            _ => Self::sqlite(),
+        match postgres_server() {
+            Some(server) => Self::postgres(server, None).await,
+            None => Self::sqlite(None),
+        }
+    }
+
+    /// Creates a database that starts with `contents`, copied from this process's template.
+    pub async fn create_with(contents: Contents) -> Self {
+        let server = postgres_server();
+        let template = template(contents, server.clone());
+        match server {
+            Some(server) => Self::postgres(server, Some(&template)).await,
+            None => Self::sqlite(Some(Path::new(&template))),
         }
     }
 
@@ -56,28 +109,30 @@ impl TestDatabase {
         }
     }
 
-    fn sqlite() -> Self {
-        let dir = std::env::temp_dir().join("dnevnik-tests");
-        if let Err(err) = std::fs::create_dir_all(&dir) {
-            panic!("cannot create {}: {err}", dir.display());
+    fn sqlite(template: Option<&Path>) -> Self {
+        let path = sqlite_dir().join(format!("{}.db", uuid::Uuid::new_v4().simple()));
+        if let Some(template) = template
+            && let Err(err) = std::fs::copy(template, &path)
+        {
+            panic!("cannot copy {}: {err}", template.display());
         }
-        let path = dir.join(format!("{}.db", uuid::Uuid::new_v4().simple()));
         Self {
             url: format!("sqlite://{}?mode=rwc", path.display()),
             engine: Engine::Sqlite(path),
         }
     }
 
-    async fn postgres(server: String) -> Self {
+    async fn postgres(server: String, template: Option<&str>) -> Self {
         let name = format!("dnevnik_test_{}", uuid::Uuid::new_v4().simple());
         let admin = match Database::connect(server.as_str()).await {
             Ok(db) => db,
             Err(err) => panic!("cannot reach {TEST_DATABASE_URL}: {err}"),
         };
-        if let Err(err) = admin
-            .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
-            .await
-        {
+        let create = match template {
+            Some(template) => format!("CREATE DATABASE \"{name}\" TEMPLATE \"{template}\""),
+            None => format!("CREATE DATABASE \"{name}\""),
+        };
+        if let Err(err) = admin.execute_unprepared(&create).await {
             panic!("cannot create the test database: {err}");
         }
         admin.close().await.ok();
@@ -86,6 +141,132 @@ impl TestDatabase {
             engine: Engine::Postgres { server, name },
         }
     }
+}
+
+/// This process's template for `contents` (a PostgreSQL database name, or a SQLite file path),
+/// built on first use. Tests run on runtimes of their own, so the build runs on a thread with
+/// its own runtime while the others wait for it.
+fn template(contents: Contents, server: Option<String>) -> String {
+    let mut built = TEMPLATES.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some((_, template)) = built.iter().find(|(c, _)| *c == contents) {
+        return template.clone();
+    }
+    let name = format!("{TEMPLATE_PREFIX}{}_{}", contents.tag(), std::process::id());
+    let made = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|err| err.to_string())?;
+        runtime.block_on(build_template(contents, server, name))
+    })
+    .join();
+    match made {
+        Ok(Ok(template)) => {
+            built.push((contents, template.clone()));
+            template
+        }
+        Ok(Err(err)) => panic!("cannot build the {} template: {err}", contents.tag()),
+        Err(_) => panic!("building the {} template panicked", contents.tag()),
+    }
+}
+
+/// Whether a template was left by a process that has ended (its name ends in the pid).
+fn abandoned(name: &str) -> bool {
+    name.rsplit('_')
+        .next()
+        .and_then(|pid| pid.parse::<u32>().ok())
+        .is_some_and(|pid| {
+            pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists()
+        })
+}
+
+async fn build_template(
+    contents: Contents,
+    server: Option<String>,
+    name: String,
+) -> Result<String, String> {
+    let (url, template) = match &server {
+        Some(server) => {
+            let admin = Database::connect(server.as_str())
+                .await
+                .map_err(|err| err.to_string())?;
+            // Templates of earlier runs would pile up on a developer's server.
+            let rows = admin
+                .query_all_raw(Statement::from_string(
+                    admin.get_database_backend(),
+                    format!(
+                        "SELECT datname FROM pg_database WHERE datname LIKE '{TEMPLATE_PREFIX}%'"
+                    ),
+                ))
+                .await
+                .map_err(|err| err.to_string())?;
+            for row in rows {
+                let old: String = row.try_get("", "datname").map_err(|err| err.to_string())?;
+                if abandoned(&old) || old == name {
+                    admin
+                        .execute_unprepared(&format!(
+                            "DROP DATABASE IF EXISTS \"{old}\" WITH (FORCE)"
+                        ))
+                        .await
+                        .map_err(|err| err.to_string())?;
+                }
+            }
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                .await
+                .map_err(|err| err.to_string())?;
+            admin.close().await.ok();
+            (replace_database(server, &name), name)
+        }
+        None => {
+            let dir = sqlite_dir();
+            if let Ok(entries) = std::fs::read_dir(&dir) {
+                for entry in entries.flatten() {
+                    let file = entry.file_name().to_string_lossy().into_owned();
+                    if let Some(stem) = file.strip_prefix(TEMPLATE_PREFIX)
+                        && abandoned(stem.trim_end_matches(".db"))
+                    {
+                        std::fs::remove_file(entry.path()).ok();
+                    }
+                }
+            }
+            let path = dir.join(format!("{name}.db"));
+            std::fs::remove_file(&path).ok();
+            (
+                format!("sqlite://{}?mode=rwc", path.display()),
+                path.display().to_string(),
+            )
+        }
+    };
+    let mut config = crate::test_config(&url);
+    config.demo = contents == Contents::Demo;
+    let db = dnevnik_server::db::connect(&config)
+        .await
+        .map_err(|err| err.to_string())?;
+    fill(&db, contents, &config)
+        .await
+        .map_err(|err| format!("{err:#}"))?;
+    if server.is_none() {
+        // Everything into the main file, which is all that gets copied.
+        db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)")
+            .await
+            .map_err(|err| err.to_string())?;
+    }
+    db.close().await.map_err(|err| err.to_string())?;
+    Ok(template)
+}
+
+async fn fill(
+    db: &DatabaseConnection,
+    contents: Contents,
+    config: &dnevnik_server::config::Config,
+) -> anyhow::Result<()> {
+    dnevnik_server::db::migrate(db).await?;
+    if contents == Contents::Demo {
+        let today = chrono::Local::now().date_naive();
+        dnevnik_server::seed::demo::seed(db, today, config).await?;
+    }
+    Ok(())
 }
 
 /// The same server URL pointing at another database.

@@ -17,7 +17,7 @@ use dnevnik_server::config::Config;
 use sea_orm::DatabaseConnection;
 use serde_json::{Value, json};
 
-pub use database::TestDatabase;
+pub use database::{Contents, TestDatabase};
 
 /// A running application and the means to talk to it.
 pub struct TestApp {
@@ -148,7 +148,7 @@ impl TestApp {
 
     /// An application whose configuration the test adjusts first.
     pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> Self {
-        let database = TestDatabase::create().await;
+        let database = TestDatabase::create_with(Contents::Migrated).await;
         let mut config = test_config(&database.url);
         adjust(&mut config);
         Self::start(database, config).await
@@ -164,7 +164,10 @@ impl TestApp {
 
     /// An application over the demo school, seeded as the server seeds it on first start.
     pub async fn spawn_demo() -> Self {
-        Self::spawn_with(|config| config.demo = true).await
+        let database = TestDatabase::create_with(Contents::Demo).await;
+        let mut config = test_config(&database.url);
+        config.demo = true;
+        Self::start(database, config).await
     }
 
     /// An application whose database connection counts the SQL statements it runs.
