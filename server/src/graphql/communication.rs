@@ -380,7 +380,7 @@ impl Conversation {
 
     /// Who takes part.
     async fn participants(&self, ctx: &Context<'_>) -> AppResult<Vec<Account>> {
-        let rows = service::participants(ctx.db()?, self.model.id).await?;
+        let rows = super::loaders::participants(ctx, self.model.id).await?;
         let mut accounts = Vec::new();
         for row in rows {
             if let Some(account) = account(ctx, Some(row.account_id)).await? {
@@ -405,7 +405,7 @@ impl Conversation {
             .await?
             .ok_or(AppError::NotFound)?;
         let (rows, has_next) = service::messages(ctx.db()?, self.model.id, after, limit).await?;
-        let others = service::participants(ctx.db()?, self.model.id).await?;
+        let others = super::loaders::participants(ctx, self.model.id).await?;
         let me = viewer.account_id;
         Ok(Page::build(
             rows,

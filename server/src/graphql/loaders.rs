@@ -140,6 +140,43 @@ pub async fn mark_history(
         .unwrap_or_default())
 }
 
+/// Loads the participants of conversations by conversation id, in joining order, so that a
+/// list of conversations with their participants costs one statement, not one per item.
+pub struct Participants {
+    db: DatabaseConnection,
+}
+
+impl Loader<i64> for Participants {
+    type Value = Vec<e::conversation_participant::Model>;
+    type Error = std::sync::Arc<crate::error::AppError>;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
+        let rows = crate::service::communication::participants_of(&self.db, keys)
+            .await
+            .map_err(std::sync::Arc::new)?;
+        let mut out: HashMap<i64, Self::Value> = HashMap::new();
+        for row in rows {
+            out.entry(row.conversation_id).or_default().push(row);
+        }
+        Ok(out)
+    }
+}
+
+/// The participants of one conversation through the request's loader.
+pub async fn participants(
+    ctx: &async_graphql::Context<'_>,
+    conversation_id: i64,
+) -> crate::error::AppResult<Vec<e::conversation_participant::Model>> {
+    let loader = ctx
+        .data::<DataLoader<Participants>>()
+        .map_err(|_| crate::error::AppError::internal(anyhow::anyhow!("loader missing")))?;
+    Ok(loader
+        .load_one(conversation_id)
+        .await
+        .map_err(|e| (*e).clone())?
+        .unwrap_or_default())
+}
+
 /// Puts a loader for every entity that resolvers look up by id into a request.
 pub fn install(
     mut request: async_graphql::Request,
@@ -163,4 +200,5 @@ pub fn install_data(data: &mut async_graphql::Data, db: &DatabaseConnection) {
     data.insert(by_id::<e::lesson::Entity>(db));
     data.insert(by_id::<e::control_form::Entity>(db));
     data.insert(DataLoader::new(MarkHistory { db: db.clone() }, tokio::spawn).delay(DELAY));
+    data.insert(DataLoader::new(Participants { db: db.clone() }, tokio::spawn).delay(DELAY));
 }

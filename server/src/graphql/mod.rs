@@ -213,7 +213,8 @@ impl DiaryQuery {
         Ok(rows.into_iter().map(Event).collect())
     }
 
-    /// Forum threads the viewer may read, latest activity first; optionally of one class.
+    /// Forum threads the viewer may read: pinned ones first, then latest activity first;
+    /// optionally of one class.
     #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
     async fn forum_threads(
         &self,
@@ -231,7 +232,7 @@ impl DiaryQuery {
             rows,
             after.is_some(),
             has_next,
-            |t| (t.last_post_at, t.id),
+            |t| (t.pinned, t.last_post_at, t.id),
             ForumThread,
         ))
     }

@@ -66,6 +66,8 @@ where
 pub trait PageKey: Serialize + DeserializeOwned + Send + Sync + Copy {}
 impl PageKey for (NaiveDate, i64) {}
 impl PageKey for (DateTime<Utc>, i64) {}
+/// Pinned first, then an instant, then the id.
+impl PageKey for (bool, DateTime<Utc>, i64) {}
 /// Position in a list ordered by several keys, for short administrative lists.
 impl PageKey for i64 {}
 

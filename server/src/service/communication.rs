@@ -108,13 +108,13 @@ pub async fn events(
         .await?)
 }
 
-/// The forum threads a viewer may read, latest post first (clients put `pinned` ones on top:
-/// ordering by them here would break keyset pages).
+/// The forum threads a viewer may read: pinned ones first, then latest post first. The page
+/// key carries the pinned flag, so a pinned thread tops the first page however old it is.
 pub async fn forum_threads(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
     class_unit_id: Option<i64>,
-    after: Option<(DateTime<Utc>, i64)>,
+    after: Option<(bool, DateTime<Utc>, i64)>,
     limit: u64,
 ) -> AppResult<(Vec<forum_thread::Model>, bool)> {
     let scopes = Scopes::of(viewer);
@@ -127,16 +127,27 @@ pub async fn forum_threads(
             .filter(forum_thread::Column::Scope.eq(ForumScope::Class))
             .filter(forum_thread::Column::ClassUnitId.eq(class));
     }
-    if let Some((at, id)) = after {
-        query = query.filter(keyset_before(
-            forum_thread::Column::LastPostAt,
-            forum_thread::Column::Id,
-            at,
-            id,
-        ));
+    if let Some((pinned, at, id)) = after {
+        let same_group = Condition::all()
+            .add(forum_thread::Column::Pinned.eq(pinned))
+            .add(keyset_before(
+                forum_thread::Column::LastPostAt,
+                forum_thread::Column::Id,
+                at,
+                id,
+            ));
+        // After a pinned thread come the remaining pinned ones, then every unpinned one.
+        query = query.filter(if pinned {
+            Condition::any()
+                .add(forum_thread::Column::Pinned.eq(false))
+                .add(same_group)
+        } else {
+            same_group
+        });
     }
     page(
         query
+            .order_by_desc(forum_thread::Column::Pinned)
             .order_by_desc(forum_thread::Column::LastPostAt)
             .order_by_desc(forum_thread::Column::Id),
         db,
@@ -270,6 +281,18 @@ pub async fn participants(
 ) -> AppResult<Vec<conversation_participant::Model>> {
     Ok(conversation_participant::Entity::find()
         .filter(conversation_participant::Column::ConversationId.eq(conversation_id))
+        .order_by_asc(conversation_participant::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// The participants of several conversations at once (for the request's loader).
+pub async fn participants_of(
+    db: &impl ConnectionTrait,
+    conversation_ids: &[i64],
+) -> AppResult<Vec<conversation_participant::Model>> {
+    Ok(conversation_participant::Entity::find()
+        .filter(conversation_participant::Column::ConversationId.is_in(conversation_ids.to_vec()))
         .order_by_asc(conversation_participant::Column::Id)
         .all(db)
         .await?)

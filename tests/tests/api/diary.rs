@@ -208,5 +208,28 @@ async fn the_main_views_run_a_fixed_number_of_statements() -> anyhow::Result<()>
     );
     assert_eq!(diary_counts[0], 16, "{diary_counts:?}");
     assert_eq!(quarter_counts[0], 16, "{quarter_counts:?}");
+
+    // The conversation list with everyone taking part: the same for one conversation as for
+    // all of them (participants come through a loader).
+    let mut conversation_counts = Vec::new();
+    for first in [1, 20] {
+        let (response, statements) = counter
+            .during(app.graphql_as(
+                &two_children,
+                "query($n: Int) { conversations(first: $n) { nodes { subject unreadCount participants { displayName } } } }",
+                json!({ "n": first }),
+            ))
+            .await;
+        let listed = response.assert_ok()["conversations"]["nodes"]
+            .as_array()
+            .map_or(0, Vec::len);
+        conversation_counts.push((listed, statements));
+    }
+    println!("conversations (listed, statements): {conversation_counts:?}");
+    assert!(conversation_counts[1].0 > 1, "{conversation_counts:?}");
+    assert_eq!(
+        conversation_counts[0].1, conversation_counts[1].1,
+        "{conversation_counts:?}"
+    );
     Ok(())
 }

@@ -551,6 +551,54 @@ async fn the_forum_belongs_to_its_members_and_is_kept_by_its_moderators() -> any
     )
     .await;
 
+    // Pinned threads come first on every page walk, however old their last post: page by page,
+    // one thread a page, the pinned 5А thread leads and the newer, unpinned one follows.
+    let listing =
+        "query($c: ID!, $a: String) { forumThreads(classUnitId: $c, first: 1, after: $a) {
+        nodes { id pinned } pageInfo { endCursor hasNextPage } } }";
+    let mut walked: Vec<(String, bool)> = Vec::new();
+    let mut cursor = Value::Null;
+    loop {
+        let page = ask(
+            &app,
+            &w,
+            ParentOfA,
+            listing,
+            json!({ "c": class_a, "a": cursor }),
+        )
+        .await;
+        let page = page.assert_ok()["forumThreads"].clone();
+        for node in page["nodes"].as_array().into_iter().flatten() {
+            walked.push((
+                node["id"].as_str().unwrap_or_default().to_owned(),
+                node["pinned"] == true,
+            ));
+        }
+        if page["pageInfo"]["hasNextPage"] != true || walked.len() > 20 {
+            break;
+        }
+        cursor = page["pageInfo"]["endCursor"].clone();
+    }
+    assert_eq!(walked.first(), Some(&(thread.clone(), true)), "{walked:?}");
+    assert!(
+        walked
+            .iter()
+            .any(|(id, _)| Some(id.as_str()) == own_thread.as_str()),
+        "{walked:?}"
+    );
+    let mut unique: Vec<&String> = walked.iter().map(|(id, _)| id).collect();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(
+        unique.len(),
+        walked.len(),
+        "a thread on two pages: {walked:?}"
+    );
+    assert!(
+        walked.windows(2).all(|pair| pair[0].1 >= pair[1].1),
+        "an unpinned thread before a pinned one: {walked:?}"
+    );
+
     // Bad input: a question to the class teacher outside a class, an empty title.
     let before = snapshot(&app, TALK).await;
     let create = "mutation($i: CreateForumThreadInput!) { createForumThread(input: $i) { forumThread { id } } }";
