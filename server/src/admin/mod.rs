@@ -207,3 +207,56 @@ pub fn local(at: DateTime<Utc>) -> String {
 pub fn day(date: chrono::NaiveDate) -> String {
     date.format("%d.%m.%Y").to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use dnevnik_admin_ui::i18n::Texts;
+
+    /// The services behind the back-office's forms, whose messages an administrator reads.
+    const SOURCES: &[(&str, &str)] = &[
+        ("applications", include_str!("../service/applications.rs")),
+        ("codes", include_str!("../service/codes.rs")),
+        (
+            "refusal_reasons",
+            include_str!("../service/refusal_reasons.rs"),
+        ),
+        ("calendar_days", include_str!("../service/calendar_days.rs")),
+        ("guardianships", include_str!("../service/guardianships.rs")),
+        ("error", include_str!("../error.rs")),
+    ];
+
+    /// The string literals of a source that read as sentences for people: a capital first,
+    /// a full stop last.
+    fn sentences(source: &str) -> impl Iterator<Item = &str> {
+        source
+            .split('"')
+            .skip(1)
+            .step_by(2)
+            .filter(|s| s.starts_with(|c: char| c.is_ascii_uppercase()))
+            .filter(|s| s.ends_with('.') && s.contains(' '))
+    }
+
+    #[test]
+    fn every_message_of_the_back_office_services_has_a_russian_text() {
+        let known: Vec<&str> = Texts::service_messages().collect();
+        let mut missing = Vec::new();
+        for (name, source) in SOURCES {
+            for sentence in sentences(source) {
+                if !known.contains(&sentence) {
+                    missing.push(format!("{name}: {sentence}"));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "untranslated: {missing:#?}");
+    }
+
+    #[test]
+    fn every_translated_message_is_still_said_somewhere() {
+        for english in Texts::service_messages() {
+            assert!(
+                SOURCES.iter().any(|(_, source)| source.contains(english)),
+                "stale translation: {english}"
+            );
+        }
+    }
+}

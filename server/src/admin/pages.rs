@@ -69,7 +69,7 @@ fn notices(admin: &mut Admin, query: &SchoolQuery) {
         admin.shell.notice = Some(admin.t().get("done").to_owned());
     }
     if let Some(error) = &query.error {
-        admin.shell.error = Some(error.chars().take(300).collect());
+        admin.shell.error = Some(admin.t().service_message(error).to_owned());
     }
 }
 
@@ -631,7 +631,7 @@ pub async fn register(
         .into_response(),
         Err(AppError::Internal(cause)) => AppError::Internal(cause).into_response(),
         Err(err) => {
-            admin.shell.error = Some(err.message());
+            admin.shell.error = Some(admin.t().service_message(&err.message()).to_owned());
             let field_name = match &err {
                 AppError::BadUserInput { field, .. } => field.clone(),
                 _ => None,

@@ -393,3 +393,41 @@ async fn another_schools_administrator_is_refused_on_every_back_office_page() {
         .unwrap_or_default();
     assert!(location.contains("done=1"), "{location}");
 }
+
+#[tokio::test]
+async fn a_refused_action_explains_itself_in_the_pages_language_and_nothing_else() {
+    let app = TestApp::spawn_demo().await;
+    admin_login(&app, "admin", "demo-admin").await;
+    let open = first_id(
+        &app,
+        "SELECT MIN(id) AS n FROM access_applications WHERE status IN ('received', 'in_review')",
+    )
+    .await;
+    // Refusing without a reason: back to the application, with the service's objection in
+    // Russian.
+    let token = csrf(&app, &format!("/admin/applications/{open}")).await;
+    let refused = app
+        .client
+        .post(app.url(&format!("/admin/applications/{open}/refuse")))
+        .form(&[("comment", "Без причины"), ("csrf", token.as_str())])
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(refused.status(), 303);
+    let back = refused
+        .headers()
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(back.contains("error="), "{back}");
+    let html = app.get(&back).await.text().await.unwrap_or_default();
+    assert!(html.contains("Выберите хотя бы одну причину."), "{html}");
+    assert!(!html.contains("Choose at least one reason."), "{html}");
+    // A link that carries words of its own shows only that the action failed.
+    let crafted =
+        format!("/admin/applications/{open}?error=Call%20%2B7%20900%20000-00-00%20to%20confirm.");
+    let html = app.get(&crafted).await.text().await.unwrap_or_default();
+    assert!(!html.contains("900 000-00-00"), "{html}");
+    assert!(html.contains("Действие не выполнено."), "{html}");
+}
