@@ -17,7 +17,7 @@ use crate::graphql::{RequestContext, loaders};
 use crate::state::AppState;
 
 /// Largest GraphQL document accepted (SECURITY.md: 8 KiB).
-const QUERY_LIMIT: usize = 8 * 1024;
+pub(crate) const QUERY_LIMIT: usize = 8 * 1024;
 
 /// `POST /graphql`.
 pub async fn execute(
@@ -78,7 +78,7 @@ pub async fn execute(
 /// Gives every error a code. Resolver errors carry theirs; what remains are the engine's
 /// own rejections of the document (syntax, validation, depth, complexity), which are the
 /// client's to fix.
-fn label_errors(response: &mut async_graphql::Response) {
+pub(crate) fn label_errors(response: &mut async_graphql::Response) {
     for error in &mut response.errors {
         let extensions = error.extensions.get_or_insert_with(Default::default);
         if extensions.get("code").is_none() {

@@ -4,24 +4,32 @@
 //! own pages in the session cookie — then only from the diary's own origin, because browsers
 //! send cookies with cross-site WebSocket handshakes too. A connection without a live session
 //! is refused at `connection_init`.
+//!
+//! Only subscriptions run here. Their streams check the session and the policy again at every
+//! event; a query or a mutation sent over the socket would run with the identity checked at
+//! `connection_init`, however long ago and whatever was revoked since, so those are refused
+//! and belong to `POST /graphql`, which checks the session on every request.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_graphql::Data;
 use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
+use async_graphql::parser::types::OperationType;
+use async_graphql::{Data, Executor, Request, ServerError};
 use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{ConnectInfo, State};
 use axum::http::HeaderMap;
 use axum::http::header::{ORIGIN, USER_AGENT};
 use axum::response::Response;
+use futures::stream::{self, BoxStream, StreamExt};
 
 use super::caller::public_origin;
 use super::cookies;
+use super::graphql::{QUERY_LIMIT, label_errors};
 use crate::auth::{ClientInfo, session};
-use crate::graphql::{RequestContext, loaders};
+use crate::graphql::{DnevnikSchema, RequestContext, loaders};
 use crate::policy::Viewer;
 use crate::state::AppState;
 
@@ -51,13 +59,78 @@ pub async fn subscribe(
     upgrade
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
         .on_upgrade(move |socket| async move {
-            let schema = state.schema.clone();
+            let schema = SubscriptionsOnly(state.schema.clone());
             GraphQLWebSocket::new(socket, schema, protocol)
                 .on_connection_init(move |payload| connection(state, payload, cookie, client))
                 .keepalive_timeout(KEEPALIVE)
                 .serve()
                 .await;
         })
+}
+
+/// The schema as the WebSocket runs it: subscriptions only, within the same size limit as
+/// `POST /graphql`, with every error labelled with a code.
+#[derive(Clone)]
+struct SubscriptionsOnly(DnevnikSchema);
+
+impl SubscriptionsOnly {
+    /// Why a request may not run here, if it may not.
+    fn refusal(request: &Request) -> Option<async_graphql::Response> {
+        let refuse = |message: &str| {
+            let mut error = ServerError::new(message, None);
+            let mut extensions = async_graphql::ErrorExtensionValues::default();
+            extensions.set("code", "BAD_USER_INPUT");
+            error.extensions = Some(extensions);
+            Some(async_graphql::Response::from_errors(vec![error]))
+        };
+        if request.query.len() > QUERY_LIMIT {
+            return refuse("The query document is too large.");
+        }
+        // A document that does not parse is left to the schema, which says where it fails.
+        let document = async_graphql::parser::parse_query(&request.query).ok()?;
+        if document
+            .operations
+            .iter()
+            .all(|(_, op)| op.node.ty == OperationType::Subscription)
+        {
+            None
+        } else {
+            refuse(
+                "Only subscriptions run over /graphql/ws; send queries and mutations to POST /graphql.",
+            )
+        }
+    }
+}
+
+impl Executor for SubscriptionsOnly {
+    async fn execute(&self, request: Request) -> async_graphql::Response {
+        match Self::refusal(&request) {
+            Some(refused) => refused,
+            None => {
+                let mut response = self.0.execute(request).await;
+                label_errors(&mut response);
+                response
+            }
+        }
+    }
+
+    fn execute_stream(
+        &self,
+        request: Request,
+        session_data: Option<Arc<Data>>,
+    ) -> BoxStream<'static, async_graphql::Response> {
+        match Self::refusal(&request) {
+            Some(refused) => stream::once(async move { refused }).boxed(),
+            None => self
+                .0
+                .execute_stream_with_session_data(request, session_data.unwrap_or_default())
+                .map(|mut response| {
+                    label_errors(&mut response);
+                    response
+                })
+                .boxed(),
+        }
+    }
 }
 
 /// The token of a `connection_init` payload: `authorization` (with or without `Bearer `) or

@@ -222,6 +222,92 @@ async fn subscribing_is_authorised_by_the_same_policy_as_reading() -> anyhow::Re
 }
 
 #[tokio::test]
+async fn the_socket_runs_subscriptions_only_and_a_signed_out_session_stops_hearing()
+-> anyhow::Result<()> {
+    let app = TestApp::spawn().await;
+    let w = World::build(&app).await?;
+    let a1 = id(Kind::Student, w.student_a1);
+    let lesson = id(Kind::Lesson, w.lesson_math_a);
+
+    // Queries and mutations would run with the identity checked when the socket opened, so
+    // the socket refuses them, and writes nothing.
+    let marks = "SELECT COUNT(*) AS n FROM marks";
+    let before = dnevnik_tests::matrix::scalar(&app, marks).await;
+    let mut teacher = connect(&app, &w, TeacherOfA).await;
+    for (n, (query, variables)) in [
+        ("{ viewer { account { id } } }", json!({})),
+        (RECORD, json!({ "s": a1, "l": lesson, "v": 5 })),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        teacher
+            .subscribe(&format!("op{n}"), query, variables)
+            .await
+            .map_err(anyhow::Error::msg)?;
+        let answer = teacher
+            .receive(Duration::from_secs(5))
+            .await
+            .unwrap_or_default();
+        let codes: Vec<&str> = answer["payload"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .chain(answer["payload"]["errors"].as_array().into_iter().flatten())
+            .filter_map(|e| e["extensions"]["code"].as_str())
+            .collect();
+        assert_eq!(codes, vec!["BAD_USER_INPUT"], "{query}: {answer}");
+        assert!(
+            answer.to_string().contains("POST /graphql"),
+            "{query}: {answer}"
+        );
+        if answer["type"] == "next" {
+            let ended = teacher
+                .receive(Duration::from_secs(5))
+                .await
+                .unwrap_or_default();
+            assert_eq!(ended["type"], "complete", "{query}: {ended}");
+        }
+    }
+    assert_eq!(dnevnik_tests::matrix::scalar(&app, marks).await, before);
+
+    // A parent who signs out stops hearing: the next event ends the stream instead.
+    let mut parent = connect(&app, &w, ParentOfA).await;
+    parent
+        .subscribe("marks", MARKS, json!({ "s": a1 }))
+        .await
+        .map_err(anyhow::Error::msg)?;
+    tokio::time::sleep(SETTLE).await;
+    ask(
+        &app,
+        &w,
+        ParentOfA,
+        "mutation { logout { ended } }",
+        json!({}),
+    )
+    .await
+    .assert_ok();
+    ask(
+        &app,
+        &w,
+        TeacherOfA,
+        RECORD,
+        json!({ "s": a1, "l": lesson, "v": 4 }),
+    )
+    .await
+    .assert_ok();
+    let answer = parent
+        .receive(Duration::from_secs(5))
+        .await
+        .unwrap_or_default();
+    assert!(
+        answer["payload"]["data"]["markUpdated"].is_null(),
+        "a signed-out session heard a mark: {answer}"
+    );
+    Ok(())
+}
+
+#[tokio::test]
 async fn a_message_reaches_its_recipient_live() -> anyhow::Result<()> {
     let app = TestApp::spawn().await;
     let w = World::build(&app).await?;
