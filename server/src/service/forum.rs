@@ -56,12 +56,6 @@ pub async fn create_thread(
                 .one(&txn)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            if input.school_id.is_some_and(|s| s != class.school_id) {
-                return Err(AppError::bad_input(
-                    "schoolId",
-                    "The class is not of this school.",
-                ));
-            }
             (class.school_id, Some(class.id), ForumScope::Class)
         }
         (Some(school), None) => (school, None, ForumScope::School),
@@ -75,6 +69,8 @@ pub async fn create_thread(
     if !viewer.may_read_forum(school_id, class_unit_id) {
         return Err(AppError::NotFound);
     }
+    // Only now: earlier, the answer would tell an outsider which school the class is of.
+    crate::service::publishing::same_school(input.school_id, Some(school_id))?;
     if input.addressed_to == ForumAddressee::ClassTeacher && class_unit_id.is_none() {
         return Err(AppError::bad_input(
             "addressedTo",

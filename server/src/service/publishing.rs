@@ -34,7 +34,9 @@ fn text(field: &str, value: &str, limit: usize) -> AppResult<String> {
 }
 
 /// Resolves a scope from optional school and class ids: neither is the city; a class implies
-/// its school. Unknown schools and classes are `NOT_FOUND`.
+/// its school. Unknown schools and classes are `NOT_FOUND`. Whether a `schoolId` given beside
+/// a class matches it is for [`same_school`] to say, once the viewer is known to see the class:
+/// answering it earlier would tell anyone which school a class id belongs to.
 async fn scope_of(
     db: &impl ConnectionTrait,
     school_id: Option<i64>,
@@ -46,12 +48,6 @@ async fn scope_of(
                 .one(db)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            if school_id.is_some_and(|s| s != class.school_id) {
-                return Err(AppError::bad_input(
-                    "schoolId",
-                    "The class is not of this school.",
-                ));
-            }
             Ok((Some(class.school_id), Some(class.id)))
         }
         (Some(school), None) => {
@@ -63,6 +59,17 @@ async fn scope_of(
         }
         (None, None) => Ok((None, None)),
     }
+}
+
+/// Refuses a `schoolId` that is not the school of the class given with it.
+pub(crate) fn same_school(given: Option<i64>, class_school: Option<i64>) -> AppResult<()> {
+    if given.is_some_and(|given| Some(given) != class_school) {
+        return Err(AppError::bad_input(
+            "schoolId",
+            "The class is not of this school.",
+        ));
+    }
+    Ok(())
 }
 
 /// Whether the viewer sees a scope at all (else they get `NOT_FOUND`, not `FORBIDDEN`).
@@ -99,6 +106,7 @@ pub async fn publish(writer: &Writer<'_>, input: NewNews) -> AppResult<news_item
     if !sees_scope(viewer, school, class) {
         return Err(AppError::NotFound);
     }
+    same_school(input.school_id, school)?;
     if !viewer.may_publish(school, class) {
         return Err(AppError::Forbidden);
     }
@@ -324,6 +332,7 @@ pub async fn plan_event(
     if !sees_scope(viewer, Some(school), class) {
         return Err(AppError::NotFound);
     }
+    same_school(school_id, Some(school))?;
     if !viewer.may_publish(Some(school), class) {
         return Err(AppError::Forbidden);
     }

@@ -358,6 +358,44 @@ async fn news_and_events_are_published_by_exactly_the_scopes_publishers() -> any
         let response = ask(&app, &w, ClassTeacherOfA, publish, json!({ "i": input })).await;
         assert_eq!(response.error_fields(), vec![field], "{}", response.body);
     }
+    // Another school's administrator pairing 5А with their own school learns nothing about
+    // 5А: the same `NOT_FOUND` as for a class that does not exist.
+    let school2 = id(Kind::School, w.school2);
+    let no_class = id(Kind::ClassUnit, 999_999);
+    for class in [&class_a, &no_class] {
+        for (query, input) in [
+            (
+                publish,
+                json!({ "classUnitId": class, "schoolId": school2, "kind": "ORGANISATION", "title": "x", "body": "y" }),
+            ),
+            (
+                "mutation($i: PlanEventInput!) { planEvent(input: $i) { event { id } } }",
+                json!({ "classUnitId": class, "schoolId": school2, "kind": "SCHOOL_EVENT", "title": "x", "startsAt": starts }),
+            ),
+            (
+                "mutation($i: CreateForumThreadInput!) { createForumThread(input: $i) { forumThread { id } } }",
+                json!({ "classUnitId": class, "schoolId": school2, "title": "x", "body": "y" }),
+            ),
+        ] {
+            let response = ask(&app, &w, AdminOfOtherSchool, query, json!({ "i": input })).await;
+            assert_eq!(
+                response.error_codes(),
+                vec!["NOT_FOUND"],
+                "{}",
+                response.body
+            );
+        }
+    }
+    // Someone who sees the class still hears that the pair does not match.
+    let mismatch = ask(
+        &app,
+        &w,
+        ClassTeacherOfA,
+        publish,
+        json!({ "i": { "classUnitId": class_a, "schoolId": school2, "kind": "ORGANISATION", "title": "x", "body": "y" } }),
+    )
+    .await;
+    assert_eq!(mismatch.error_fields(), vec!["schoolId"]);
     let ends_first = ask(
         &app,
         &w,
