@@ -137,6 +137,18 @@ fn in_lesson_class(student: &student::Model, lesson: &lesson::Model) -> AppResul
     Ok(())
 }
 
+/// Refuses a day on which the student was not at the school yet, or any more: a mark or a
+/// remark without a lesson is still about a day of the student's school life.
+fn enrolled_on(student: &student::Model, date: NaiveDate, field: &str) -> AppResult<()> {
+    if date < student.enrolled_on || student.left_on.is_some_and(|left| left <= date) {
+        return Err(AppError::bad_input(
+            field,
+            "The student was not enrolled on that day.",
+        ));
+    }
+    Ok(())
+}
+
 /// Refuses a lesson that has not happened (yet) for what can only be written after it.
 fn lesson_happened(lesson: &lesson::Model) -> AppResult<()> {
     if lesson.date > today() {
@@ -338,6 +350,7 @@ pub async fn record_mark(writer: &Writer<'_>, input: NewMark) -> AppResult<mark:
                     "A mark cannot be given in advance.",
                 ));
             }
+            enrolled_on(&student, date, "date")?;
             let period = period_of(&txn, student.class_unit_id, date, "date").await?;
             (subject_id, date, period.id)
         }
@@ -1051,6 +1064,9 @@ pub async fn add_remark(writer: &Writer<'_>, input: NewRemark) -> AppResult<rema
             ));
         }
     }
+    if lesson.is_none() {
+        enrolled_on(&student, today(), "studentId")?;
+    }
     let text = required_text("text", &input.text, MAX_TEXT)?;
     let staff = author(viewer, student.school_id, lesson.as_ref())?;
     let now = Utc::now();
@@ -1113,6 +1129,14 @@ pub async fn set_final_mark(
         return Err(AppError::bad_input(
             "studyPeriodId",
             "The study period has not started yet.",
+        ));
+    }
+    if student.enrolled_on > period.ends_on
+        || student.left_on.is_some_and(|left| left <= period.starts_on)
+    {
+        return Err(AppError::bad_input(
+            "studyPeriodId",
+            "The student was not enrolled in that study period.",
         ));
     }
     let existing = final_mark::Entity::find()

@@ -727,6 +727,23 @@ async fn each_validation_rule_refuses_bad_input_with_its_field_and_writes_nothin
         )
     };
 
+    // A student of 5А who left in October.
+    let gone = {
+        app.db
+            .execute_unprepared(&format!(
+                "INSERT INTO students (school_id, class_unit_id, last_name, first_name, \
+                 birth_date, enrolled_on, left_on, created_at, updated_at) VALUES ({}, {}, \
+                 'Ушедшая', 'Анна', '2015-05-05', '2026-09-01', '2026-10-15', \
+                 '2026-11-16T09:00:00Z', '2026-11-16T09:00:00Z')",
+                w.school1, w.class_a
+            ))
+            .await?;
+        id(
+            Kind::Student,
+            scalar(&app, "SELECT MAX(id) AS n FROM students").await,
+        )
+    };
+
     let record = "mutation($i: RecordMarkInput!) { recordMark(input: $i) { mark { id } } }";
     let attendance =
         "mutation($i: SetAttendanceInput!) { setAttendance(input: $i) { attendance { id } } }";
@@ -782,6 +799,27 @@ async fn each_validation_rule_refuses_bad_input_with_its_field_and_writes_nothin
             record,
             json!({ "studentId": a1, "subjectId": math, "date": "2026-08-20", "value": 5 }),
             "date",
+        ),
+        (
+            "a mark on a day after the student left",
+            TeacherOfA,
+            record,
+            json!({ "studentId": gone, "subjectId": math, "date": "2026-11-16", "value": 5 }),
+            "date",
+        ),
+        (
+            "a remark about a student who has left",
+            ClassTeacherOfA,
+            remark,
+            json!({ "studentId": gone, "kind": "REMARK", "text": "Опоздала" }),
+            "studentId",
+        ),
+        (
+            "a final mark for a period after the student left",
+            TeacherOfA,
+            final_mark,
+            json!({ "studentId": gone, "subjectId": math, "studyPeriodId": id(Kind::StudyPeriod, w.quarter1), "value": "FIVE" }),
+            "studyPeriodId",
         ),
         (
             "a mark without lesson or day",
