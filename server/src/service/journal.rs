@@ -15,7 +15,7 @@ use dnevnik_entities::{
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, TryIntoModel,
+    QueryOrder, QuerySelect, TryIntoModel,
 };
 
 use super::audit;
@@ -409,7 +409,10 @@ async fn writable_mark(
     viewer: &Viewer,
     id: i64,
 ) -> AppResult<mark::Model> {
+    // Locked until the write commits (PostgreSQL; SQLite writes one at a time anyway): two
+    // changes at once would otherwise both record "3 → …" in the history the family reads.
     let row = mark::Entity::find_by_id(id)
+        .lock_exclusive()
         .one(txn)
         .await?
         .filter(|m| m.deleted_at.is_none())
@@ -597,6 +600,7 @@ pub async fn set_attendance(
     let existing = attendance_record::Entity::find()
         .filter(attendance_record::Column::LessonId.eq(lesson.id))
         .filter(attendance_record::Column::StudentId.eq(student.id))
+        .lock_exclusive()
         .one(&txn)
         .await?;
     let now = Utc::now();
@@ -957,6 +961,7 @@ async fn writable_homework(
     id: i64,
 ) -> AppResult<homework::Model> {
     let row = homework::Entity::find_by_id(id)
+        .lock_exclusive()
         .one(txn)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -1143,6 +1148,7 @@ pub async fn set_final_mark(
         .filter(final_mark::Column::StudentId.eq(student.id))
         .filter(final_mark::Column::SubjectId.eq(subject_id))
         .filter(final_mark::Column::StudyPeriodId.eq(period.id))
+        .lock_exclusive()
         .one(&txn)
         .await?;
     let staff = viewer.staff_at(student.school_id);

@@ -61,7 +61,10 @@ pub async fn start(
             format!("Choose 1 to {MAX_RECIPIENTS} recipients."),
         ));
     }
-    let book = contacts::address_book(writer.db, viewer).await?;
+    // Read inside the write's transaction: a guardianship removed meanwhile takes its
+    // teachers out of the book before anything is written to them.
+    let txn = begin_write(writer.db).await?;
+    let book = contacts::address_book(&txn, viewer).await?;
     // The school the conversation belongs to: one through which every recipient is reachable.
     let schools: BTreeSet<i64> = book.iter().map(|c| c.school_id).collect();
     let school = schools.into_iter().find(|school| {
@@ -77,7 +80,6 @@ pub async fn start(
             "You can write only to people in your address book, of one school at a time.",
         ));
     };
-    let txn = begin_write(writer.db).await?;
     let now = Utc::now();
     let conversation = conversation::ActiveModel {
         school_id: Set(school),
