@@ -315,6 +315,10 @@ const SERVICE_MESSAGES: &[(&str, &str)] = &[
     ("Not found.", "Не найдено."),
     ("Internal error.", "Внутренняя ошибка."),
     (
+        "Someone changed this at the same moment. Reload and try again.",
+        "Эти данные только что изменил кто-то другой. Обновите страницу и попробуйте ещё раз.",
+    ),
+    (
         "Too many attempts. Try again later.",
         "Слишком много попыток. Попробуйте позже.",
     ),

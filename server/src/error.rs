@@ -103,6 +103,17 @@ impl AppError {
 
 impl From<sea_orm::DbErr> for AppError {
     fn from(err: sea_orm::DbErr) -> Self {
+        // Two writers creating the same row at the same instant: the later one lost a race,
+        // which is the caller's to retry, not a fault of ours.
+        if matches!(
+            err.sql_err(),
+            Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+        ) {
+            tracing::info!(%err, "a write met a concurrent one");
+            return Self::Conflict(
+                "Someone changed this at the same moment. Reload and try again.".to_owned(),
+            );
+        }
         Self::internal(err)
     }
 }
@@ -138,5 +149,35 @@ impl IntoResponse for AppError {
         self.log();
         let body = Json(json!({ "error": { "code": self.code(), "message": self.message() } }));
         (self.status(), body).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::{ConnectionTrait, Database};
+
+    use super::AppError;
+
+    #[tokio::test]
+    async fn a_lost_race_for_a_unique_row_is_a_conflict_and_other_faults_stay_internal() {
+        let Ok(db) = Database::connect("sqlite::memory:").await else {
+            panic!("no in-memory database");
+        };
+        for sql in [
+            "CREATE TABLE t (k INTEGER UNIQUE)",
+            "INSERT INTO t VALUES (1)",
+        ] {
+            if let Err(err) = db.execute_unprepared(sql).await {
+                panic!("{sql}: {err}");
+            }
+        }
+        let Err(duplicate) = db.execute_unprepared("INSERT INTO t VALUES (1)").await else {
+            panic!("a duplicate was accepted");
+        };
+        assert!(matches!(AppError::from(duplicate), AppError::Conflict(_)));
+        let Err(missing) = db.execute_unprepared("SELECT * FROM missing").await else {
+            panic!("a missing table was found");
+        };
+        assert!(matches!(AppError::from(missing), AppError::Internal(_)));
     }
 }
