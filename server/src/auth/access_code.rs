@@ -15,7 +15,7 @@ use rand::rngs::OsRng;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter,
+    EntityTrait, QueryFilter, QuerySelect,
 };
 use sha2::Sha256;
 
@@ -229,9 +229,10 @@ pub async fn redeem(
     let now = Utc::now();
     let account_bucket = format!("code-account:{}", viewer.account_id);
     let address_bucket = format!("code-ip:{}", client.ip.as_deref().unwrap_or("unknown"));
-    if PER_ACCOUNT.exhausted(db, &account_bucket, now).await?
-        || PER_ADDRESS.exhausted(db, &address_bucket, now).await?
-    {
+    // Counted before the code is even looked at; only a redemption gives the count back.
+    let account_allowed = PER_ACCOUNT.take(db, &account_bucket, now).await?;
+    let address_allowed = PER_ADDRESS.take(db, &address_bucket, now).await?;
+    if !(account_allowed && address_allowed) {
         let txn = begin_write(db).await?;
         audit::record(
             &txn,
@@ -274,6 +275,8 @@ pub async fn redeem(
         // A wrong verifier counts against the code itself; the fifth burns it.
         let attempted = row_for_attempts(&txn, &parsed).await?;
         if let (Some(row), false) = (&attempted, verified) {
+            // The row is locked (PostgreSQL) until this transaction ends, so parallel wrong
+            // guesses count one after another and the fifth really burns the code.
             let attempts = row.failed_attempts + 1;
             let mut update = access_code::Entity::update_many()
                 .col_expr(access_code::Column::FailedAttempts, Expr::value(attempts))
@@ -288,12 +291,6 @@ pub async fn redeem(
             }
             update.exec(&txn).await?;
         }
-        PER_ACCOUNT
-            .record_failure(&txn, &account_bucket, now)
-            .await?;
-        PER_ADDRESS
-            .record_failure(&txn, &address_bucket, now)
-            .await?;
         // Against the code whose selector was typed, so that its history shows the guesses.
         let mut entry = AuditEntry::new("access_code.redeem_failed", Some(viewer.account_id))
             .ip(client.ip.clone());
@@ -403,6 +400,8 @@ pub async fn redeem(
             .details(serde_json::json!({ "student_id": student.id, "kind": row.kind.as_str() })),
     )
     .await?;
+    PER_ACCOUNT.give_back(&txn, &account_bucket, now).await?;
+    PER_ADDRESS.give_back(&txn, &address_bucket, now).await?;
     txn.commit().await?;
     Ok(Redeemed {
         student_id: student.id,
@@ -418,6 +417,7 @@ async fn row_for_attempts(
     match parsed {
         Some((selector, _)) => Ok(access_code::Entity::find()
             .filter(access_code::Column::Selector.eq(selector.as_str()))
+            .lock_exclusive()
             .one(db)
             .await?),
         None => Ok(None),

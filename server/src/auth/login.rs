@@ -55,9 +55,10 @@ pub async fn sign_in(
     // Buckets carry a hash of the login, not the login itself.
     let login_bucket = format!("login:{}", &hash_token(&login)[..32]);
     let address_bucket = format!("login-ip:{}", client.ip.as_deref().unwrap_or("unknown"));
-    if PER_LOGIN.exhausted(db, &login_bucket, now).await?
-        || PER_ADDRESS.exhausted(db, &address_bucket, now).await?
-    {
+    // Counted before the password is even looked at; a success gives the count back.
+    let login_allowed = PER_LOGIN.take(db, &login_bucket, now).await?;
+    let address_allowed = PER_ADDRESS.take(db, &address_bucket, now).await?;
+    if !(login_allowed && address_allowed) {
         let txn = begin_write(db).await?;
         audit::record(
             &txn,
@@ -94,11 +95,8 @@ pub async fn sign_in(
     let account = match account {
         Some(account) if matches && account.status == AccountStatus::Active => account,
         other => {
+            // The attempt was counted when it began.
             let txn = begin_write(db).await?;
-            PER_LOGIN.record_failure(&txn, &login_bucket, now).await?;
-            PER_ADDRESS
-                .record_failure(&txn, &address_bucket, now)
-                .await?;
             audit::record(
                 &txn,
                 AuditEntry::new("sign_in.failed", None)
@@ -115,6 +113,8 @@ pub async fn sign_in(
     };
 
     let txn = begin_write(db).await?;
+    PER_LOGIN.give_back(&txn, &login_bucket, now).await?;
+    PER_ADDRESS.give_back(&txn, &address_bucket, now).await?;
     let (token, session) =
         session::start(&txn, account.id, kind, client.user_agent.as_deref(), policy).await?;
     let mut active: account::ActiveModel = account.into();

@@ -1,6 +1,8 @@
 //! Attempt limits kept in the database, so that every replica counts the same attempts: a
-//! bucket (what is counted) and a fixed window; each failure adds one. Callers check before
-//! the attempt and record after a failure.
+//! bucket (what is counted) and a fixed window. An attempt is counted *before* it is tried,
+//! with one atomic upsert that answers the new count, and a successful attempt gives its
+//! count back. Checking first and counting after a failure would let a burst of parallel
+//! requests all pass the check before the first failure is written.
 
 use std::time::Duration;
 
@@ -26,26 +28,14 @@ impl Limit {
         DateTime::from_timestamp(start, 0).unwrap_or(now)
     }
 
-    /// Whether the bucket has used up its failures in the current window.
-    pub async fn exhausted(
+    /// Counts one attempt in the bucket's current window and says whether it is within the
+    /// limit. Over the limit, the attempt must not be tried.
+    pub async fn take(
         &self,
         db: &impl ConnectionTrait,
         bucket: &str,
         now: DateTime<Utc>,
     ) -> Result<bool, DbErr> {
-        let row = Entity::find_by_id((bucket.to_owned(), self.window_start(now)))
-            .one(db)
-            .await?;
-        Ok(row.is_some_and(|r| r.attempts >= self.max))
-    }
-
-    /// Counts one failure and returns the failures in the window so far.
-    pub async fn record_failure(
-        &self,
-        db: &impl ConnectionTrait,
-        bucket: &str,
-        now: DateTime<Utc>,
-    ) -> Result<i32, DbErr> {
         let insert = Query::insert()
             .into_table(Entity)
             .columns([Column::Bucket, Column::WindowStart, Column::Attempts])
@@ -61,11 +51,32 @@ impl Limit {
             )
             .returning_col(Column::Attempts)
             .to_owned();
-        let row = db.query_one(&insert).await?;
-        match row {
-            Some(row) => row.try_get("", "attempts"),
-            None => Ok(0),
-        }
+        let attempts: i32 = match db.query_one(&insert).await? {
+            Some(row) => row.try_get("", "attempts")?,
+            None => 1,
+        };
+        Ok(attempts <= self.max)
+    }
+
+    /// Gives back the attempt [`Limit::take`] counted at `now`, once it has succeeded: only
+    /// failures use up the limit.
+    pub async fn give_back(
+        &self,
+        db: &impl ConnectionTrait,
+        bucket: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), DbErr> {
+        Entity::update_many()
+            .col_expr(
+                Column::Attempts,
+                Expr::col((Entity, Column::Attempts)).sub(1),
+            )
+            .filter(Column::Bucket.eq(bucket))
+            .filter(Column::WindowStart.eq(self.window_start(now)))
+            .filter(Column::Attempts.gt(0))
+            .exec(db)
+            .await?;
+        Ok(())
     }
 }
 

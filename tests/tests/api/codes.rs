@@ -324,6 +324,43 @@ async fn a_code_is_burned_by_its_fifth_wrong_verifier() {
 }
 
 #[tokio::test]
+async fn a_burst_of_parallel_wrong_verifiers_counts_every_guess_and_burns_the_code() {
+    let app = TestApp::spawn_demo().await;
+    let (code, _) = code_for(&app, AccessKind::Guardian, access_code::DEFAULT_TTL).await;
+    let mut tokens = Vec::new();
+    for _ in 0..12 {
+        tokens.push(new_account(&app, true).await.1);
+    }
+    let guess = wrong_verifier(&code);
+    let answers = futures::future::join_all(
+        tokens
+            .iter()
+            .map(|token| app.graphql_as(token, REDEEM, json!({ "code": guess }))),
+    )
+    .await;
+    for answer in &answers {
+        assert_eq!(
+            answer.error_codes(),
+            vec!["BAD_USER_INPUT"],
+            "{}",
+            answer.body
+        );
+    }
+    // Each guess counted, none lost to another running at the same time.
+    let burned = scalar(
+        &app,
+        "SELECT COUNT(*) AS n FROM access_codes WHERE status = 'revoked' AND failed_attempts = 12",
+    )
+    .await;
+    assert_eq!(burned, 1);
+    let (_, check) = new_account(&app, true).await;
+    let right = app
+        .graphql_as(&check, REDEEM, json!({ "code": code }))
+        .await;
+    assert_eq!(right.error_codes(), vec!["BAD_USER_INPUT"]);
+}
+
+#[tokio::test]
 async fn an_account_gets_ten_failed_redemptions_a_day() {
     let app = TestApp::spawn_demo().await;
     let (_, token) = new_account(&app, true).await;

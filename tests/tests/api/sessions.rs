@@ -251,6 +251,48 @@ async fn five_wrong_passwords_lock_a_login_and_the_right_one_then_waits() {
 }
 
 #[tokio::test]
+async fn a_burst_of_parallel_wrong_passwords_gets_no_more_tries_than_the_limit() {
+    let app = TestApp::spawn_demo().await;
+    let login =
+        "mutation($p: String!) { login(input: {login: \"teacher\", password: $p}) { token } }";
+    // All at once: every request would pass a check made before the first failure is
+    // written; counting first lets exactly five be tried.
+    let answers =
+        futures::future::join_all((0..20).map(|_| app.graphql(login, json!({ "p": "wrong" }))))
+            .await;
+    let codes: Vec<Vec<String>> = answers.iter().map(|r| r.error_codes()).collect();
+    let tried = codes
+        .iter()
+        .filter(|c| *c == &vec!["UNAUTHENTICATED"])
+        .count();
+    let limited = codes.iter().filter(|c| *c == &vec!["RATE_LIMITED"]).count();
+    assert_eq!((tried, limited), (5, 15), "{codes:?}");
+    let locked = app.graphql(login, json!({ "p": "demo-teacher" })).await;
+    assert_eq!(locked.error_codes(), vec!["RATE_LIMITED"]);
+}
+
+#[tokio::test]
+async fn a_right_password_gives_its_count_back() {
+    let app = TestApp::spawn_demo().await;
+    let login =
+        "mutation($p: String!) { login(input: {login: \"teacher\", password: $p}) { token } }";
+    // Four wrong, then right ten times: successes do not use up the limit...
+    for _ in 0..4 {
+        app.graphql(login, json!({ "p": "wrong" })).await;
+    }
+    for _ in 0..10 {
+        app.graphql(login, json!({ "p": "demo-teacher" }))
+            .await
+            .assert_ok();
+    }
+    // ...so one more wrong password is still tried, and the sixth attempt is refused.
+    let fifth = app.graphql(login, json!({ "p": "wrong" })).await;
+    assert_eq!(fifth.error_codes(), vec!["UNAUTHENTICATED"]);
+    let sixth = app.graphql(login, json!({ "p": "demo-teacher" })).await;
+    assert_eq!(sixth.error_codes(), vec!["RATE_LIMITED"]);
+}
+
+#[tokio::test]
 async fn thirty_failures_from_one_address_stop_it() {
     let app = TestApp::spawn_demo().await;
     let login = "mutation($l: String!) { login(input: {login: $l, password: \"x\"}) { token } }";
