@@ -744,6 +744,102 @@ async fn the_authorization_matrix_holds_for_every_role() -> anyhow::Result<()> {
         ],
     )
     .await;
+
+    // Remarks are about one child: at a lesson, seen by whoever sees that lesson of the child.
+    let remark = id(
+        Kind::Remark,
+        dnevnik_tests::matrix::scalar(&app, "SELECT MIN(id) AS n FROM remarks").await,
+    );
+    let remark_only = vec![remark];
+    let row = Row {
+        name: "student(A1).diary remarks",
+        query: format!(
+            "query($id: ID!) {{ student(id: $id) {{ diary(from: \"{FROM}\", to: \"{TO}\") {{ \
+             lessons {{ remarks {{ id }} }} }} }} }}"
+        ),
+        vars: json!({ "id": a1 }),
+        path: vec!["student", "diary", "lessons", "remarks", "id"],
+    };
+    check_row(
+        &app,
+        &w,
+        &row,
+        &[
+            (Anonymous, anonymous()),
+            (ParentOfA, ids(&remark_only)),
+            (ParentOfB, not_found()),
+            (StudentA, ids(&remark_only)),
+            (TeacherOfA, ids(&remark_only)),
+            (TeacherOfOther, not_found()),
+            (ClassTeacherOfA, ids(&remark_only)),
+            (AdminOfSchool, ids(&remark_only)),
+            (AdminOfOtherSchool, not_found()),
+            (DepartmentAdmin, ids(&remark_only)),
+        ],
+    )
+    .await;
+
+    // Homework of A1's class, through the student and by id.
+    let homework_only = vec![id(Kind::Homework, w.homework_a)];
+    let row = Row {
+        name: "student(A1).homework",
+        query: "query($id: ID!) { student(id: $id) { homework(from: \"2026-11-01\", to: \"2026-12-31\") { id } } }".into(),
+        vars: json!({ "id": a1 }),
+        path: vec!["student", "homework", "id"],
+    };
+    check_row(
+        &app,
+        &w,
+        &row,
+        &[
+            (Anonymous, anonymous()),
+            (ParentOfA, ids(&homework_only)),
+            (ParentOfB, not_found()),
+            (StudentA, ids(&homework_only)),
+            (TeacherOfA, ids(&homework_only)),
+            (TeacherOfOther, not_found()),
+            (ClassTeacherOfA, ids(&homework_only)),
+            (AdminOfSchool, ids(&homework_only)),
+            (AdminOfOtherSchool, not_found()),
+            (DepartmentAdmin, ids(&homework_only)),
+        ],
+    )
+    .await;
+    for (name, kind, object, path) in [
+        (
+            "node(homework of 5А)",
+            "Homework",
+            id(Kind::Homework, w.homework_a),
+            "id",
+        ),
+        ("node(lesson of 5А)", "Lesson", lesson_math.clone(), "id"),
+    ] {
+        let row = Row {
+            name,
+            query: format!("query($id: ID!) {{ node(id: $id) {{ ... on {kind} {{ {path} }} }} }}"),
+            vars: json!({ "id": object }),
+            path: vec!["node", "id"],
+        };
+        let only = vec![object.clone()];
+        check_row(
+            &app,
+            &w,
+            &row,
+            &[
+                (Anonymous, anonymous()),
+                (ParentOfA, ids(&only)),
+                (ParentOfB, not_found()),
+                (StudentA, ids(&only)),
+                (TeacherOfA, ids(&only)),
+                (TeacherOfOther, not_found()),
+                (ClassTeacherOfA, ids(&only)),
+                (AdminOfSchool, ids(&only)),
+                (AdminOfOtherSchool, not_found()),
+                (DepartmentAdmin, ids(&only)),
+            ],
+        )
+        .await;
+    }
     Ok(())
 }
 
