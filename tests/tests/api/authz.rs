@@ -805,6 +805,56 @@ async fn the_authorization_matrix_holds_for_every_role() -> anyhow::Result<()> {
         ],
     )
     .await;
+    // The city diagnostics result (Mathematics) and the week's timetable (scoped like the diary).
+    let assessment_only = vec![id(
+        Kind::ExternalAssessment,
+        dnevnik_tests::matrix::scalar(&app, "SELECT MIN(id) AS n FROM external_assessments").await,
+    )];
+    let both_lessons = vec![lesson_math.clone(), lesson_russian.clone()];
+    let math_lesson = vec![lesson_math.clone()];
+    for (name, query, path, family, subject_teacher) in [
+        (
+            "student(A1).externalAssessments",
+            "query($id: ID!) { student(id: $id) { externalAssessments { id } } }".to_owned(),
+            vec!["student", "externalAssessments", "id"],
+            &assessment_only,
+            &assessment_only,
+        ),
+        (
+            "student(A1).schedule",
+            format!(
+                "query($id: ID!) {{ student(id: $id) {{ schedule(weekOf: \"{FROM}\") {{ lessons {{ id }} }} }} }}"
+            ),
+            vec!["student", "schedule", "lessons", "id"],
+            &both_lessons,
+            &math_lesson,
+        ),
+    ] {
+        let row = Row {
+            name,
+            query,
+            vars: json!({ "id": a1 }),
+            path,
+        };
+        check_row(
+            &app,
+            &w,
+            &row,
+            &[
+                (Anonymous, anonymous()),
+                (ParentOfA, ids(family)),
+                (ParentOfB, not_found()),
+                (StudentA, ids(family)),
+                (TeacherOfA, ids(subject_teacher)),
+                (TeacherOfOther, not_found()),
+                (ClassTeacherOfA, ids(family)),
+                (AdminOfSchool, ids(family)),
+                (AdminOfOtherSchool, not_found()),
+                (DepartmentAdmin, ids(family)),
+            ],
+        )
+        .await;
+    }
     for (name, kind, object, path) in [
         (
             "node(homework of 5А)",
