@@ -855,6 +855,61 @@ async fn the_authorization_matrix_holds_for_every_role() -> anyhow::Result<()> {
         )
         .await;
     }
+    // The class timetable is the class's: every member sees every lesson of it.
+    let row = Row {
+        name: "classUnit(5А).lessons",
+        query: format!(
+            "query($id: ID!) {{ classUnit(id: $id) {{ lessons(from: \"{FROM}\", to: \"{TO}\") {{ id }} }} }}"
+        ),
+        vars: json!({ "id": class_a }),
+        path: vec!["classUnit", "lessons", "id"],
+    };
+    check_row(
+        &app,
+        &w,
+        &row,
+        &[
+            (Anonymous, anonymous()),
+            (ParentOfA, ids(&both_lessons)),
+            (ParentOfB, not_found()),
+            (StudentA, ids(&both_lessons)),
+            (TeacherOfA, ids(&both_lessons)),
+            (TeacherOfOther, not_found()),
+            (ClassTeacherOfA, ids(&both_lessons)),
+            (AdminOfSchool, ids(&both_lessons)),
+            (AdminOfOtherSchool, not_found()),
+            (DepartmentAdmin, ids(&both_lessons)),
+        ],
+    )
+    .await;
+    // A school's subjects and years: for its members.
+    let school1 = id(Kind::School, w.school1);
+    let subjects = vec![id(Kind::Subject, w.math), id(Kind::Subject, w.russian)];
+    let row = Row {
+        name: "school(1).subjects",
+        query: "query($id: ID!) { school(id: $id) { subjects { id } academicYears { id } } }"
+            .into(),
+        vars: json!({ "id": school1 }),
+        path: vec!["school", "subjects", "id"],
+    };
+    check_row(
+        &app,
+        &w,
+        &row,
+        &[
+            (Anonymous, anonymous()),
+            (ParentOfA, ids(&subjects)),
+            (ParentOfB, ids(&subjects)),
+            (StudentA, ids(&subjects)),
+            (TeacherOfA, ids(&subjects)),
+            (TeacherOfOther, ids(&subjects)),
+            (ClassTeacherOfA, ids(&subjects)),
+            (AdminOfSchool, ids(&subjects)),
+            (AdminOfOtherSchool, not_found()),
+            (DepartmentAdmin, ids(&subjects)),
+        ],
+    )
+    .await;
     for (name, kind, object, path) in [
         (
             "node(homework of 5А)",
