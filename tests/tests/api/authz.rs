@@ -910,6 +910,44 @@ async fn the_authorization_matrix_holds_for_every_role() -> anyhow::Result<()> {
         ],
     )
     .await;
+    for (name, kind, object) in [
+        (
+            "node(staff of school 1)",
+            "StaffMember",
+            id(Kind::StaffMember, w.staff_ta),
+        ),
+        (
+            "node(study period of school 1)",
+            "StudyPeriod",
+            id(Kind::StudyPeriod, w.quarter1),
+        ),
+    ] {
+        let row = Row {
+            name,
+            query: format!("query($id: ID!) {{ node(id: $id) {{ ... on {kind} {{ id }} }} }}"),
+            vars: json!({ "id": object }),
+            path: vec!["node", "id"],
+        };
+        let only = vec![object.clone()];
+        check_row(
+            &app,
+            &w,
+            &row,
+            &[
+                (Anonymous, anonymous()),
+                (ParentOfA, ids(&only)),
+                (ParentOfB, ids(&only)),
+                (StudentA, ids(&only)),
+                (TeacherOfA, ids(&only)),
+                (TeacherOfOther, ids(&only)),
+                (ClassTeacherOfA, ids(&only)),
+                (AdminOfSchool, ids(&only)),
+                (AdminOfOtherSchool, not_found()),
+                (DepartmentAdmin, ids(&only)),
+            ],
+        )
+        .await;
+    }
     for (name, kind, object, path) in [
         (
             "node(homework of 5А)",
@@ -918,6 +956,12 @@ async fn the_authorization_matrix_holds_for_every_role() -> anyhow::Result<()> {
             "id",
         ),
         ("node(lesson of 5А)", "Lesson", lesson_math.clone(), "id"),
+        (
+            "node(class news of 5А)",
+            "NewsItem",
+            id(Kind::NewsItem, w.news_class_a),
+            "id",
+        ),
     ] {
         let row = Row {
             name,
