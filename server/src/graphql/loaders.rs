@@ -151,7 +151,7 @@ impl Loader<i64> for Participants {
     type Error = std::sync::Arc<crate::error::AppError>;
 
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, Self::Error> {
-        let rows = crate::service::communication::participants_of(&self.db, keys)
+        let rows = crate::service::communication::participants(&self.db, keys)
             .await
             .map_err(std::sync::Arc::new)?;
         let mut out: HashMap<i64, Self::Value> = HashMap::new();

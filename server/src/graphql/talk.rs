@@ -630,8 +630,7 @@ async fn payload(
     message: dnevnik_entities::message::Model,
 ) -> AppResult<MessagePayload> {
     let viewer = ctx.viewer()?;
-    let db = ctx.db()?;
-    let participants = comms::participants(db, conversation_id).await?;
+    let participants = super::loaders::participants(ctx, conversation_id).await?;
     let mine = participants
         .iter()
         .find(|p| p.account_id == viewer.account_id)

@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
 use async_graphql::parser::types::OperationType;
-use async_graphql::{Data, Executor, Request, ServerError};
+use async_graphql::{Data, Executor, Pos, Request};
 use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{ConnectInfo, State};
@@ -29,6 +29,7 @@ use super::caller::public_origin;
 use super::cookies;
 use super::graphql::{QUERY_LIMIT, label_errors};
 use crate::auth::{ClientInfo, session};
+use crate::error::AppError;
 use crate::graphql::{DnevnikSchema, RequestContext, loaders};
 use crate::policy::Viewer;
 use crate::state::AppState;
@@ -77,11 +78,14 @@ impl SubscriptionsOnly {
     /// Why a request may not run here, if it may not.
     fn refusal(request: &Request) -> Option<async_graphql::Response> {
         let refuse = |message: &str| {
-            let mut error = ServerError::new(message, None);
-            let mut extensions = async_graphql::ErrorExtensionValues::default();
-            extensions.set("code", "BAD_USER_INPUT");
-            error.extensions = Some(extensions);
-            Some(async_graphql::Response::from_errors(vec![error]))
+            // The same error, code and all, as a resolver's `BAD_USER_INPUT`.
+            let error = async_graphql::Error::from(AppError::BadUserInput {
+                message: message.to_owned(),
+                field: None,
+            });
+            Some(async_graphql::Response::from_errors(vec![
+                error.into_server_error(Pos::default()),
+            ]))
         };
         if request.query.len() > QUERY_LIMIT {
             return refuse("The query document is too large.");

@@ -277,76 +277,64 @@ fn recent_news_for(
     family: &school::DemoFamily,
     today: NaiveDate,
 ) -> Vec<(e::student::Model, Notice)> {
-    let since = |days: u64| {
-        today
-            .checked_sub_days(chrono::Days::new(days))
-            .unwrap_or(NaiveDate::MIN)
-    };
     let mut inbox = Vec::new();
     for id in [family.first_student_id, family.second_student_id] {
         let Some(student) = rows.students.iter().find(|s| s.id == id) else {
             continue;
         };
-        let mut notices = Vec::new();
-        let mut marks: Vec<_> = rows
-            .marks
-            .iter()
-            .filter(|m| m.student_id == id && m.deleted_at.is_none())
-            .filter(|m| m.date > since(7) && m.date <= today)
-            .collect();
-        marks.sort_by_key(|m| std::cmp::Reverse((m.date, m.id)));
-        notices.extend(
-            marks
-                .into_iter()
-                .take(5)
-                .map(|m| (m.date, Notice::mark_recorded(m))),
-        );
-        let mut homework: Vec<_> = rows
-            .homework
-            .iter()
-            .filter(|h| h.class_unit_id == student.class_unit_id)
-            .filter(|h| h.given_on > since(3) && h.given_on <= today)
-            .collect();
-        homework.sort_by_key(|h| std::cmp::Reverse((h.given_on, h.id)));
-        notices.extend(
-            homework
-                .into_iter()
-                .take(3)
-                .map(|h| (h.given_on, Notice::homework(h))),
-        );
-        let mut absences: Vec<_> = rows
-            .attendance_records
-            .iter()
-            .filter(|r| r.student_id == id && r.date > since(14) && r.date <= today)
-            .collect();
-        absences.sort_by_key(|r| std::cmp::Reverse((r.date, r.id)));
-        notices.extend(absences.into_iter().take(2).filter_map(|r| {
+        let marks = newest(&rows.marks, today, 7, 5, |m| {
+            (m.student_id == id && m.deleted_at.is_none()).then_some((m.date, m.id))
+        });
+        let homework = newest(&rows.homework, today, 3, 3, |h| {
+            (h.class_unit_id == student.class_unit_id).then_some((h.given_on, h.id))
+        });
+        let absences = newest(&rows.attendance_records, today, 14, 2, |r| {
+            (r.student_id == id).then_some((r.date, r.id))
+        });
+        let remarks = newest(&rows.remarks, today, 14, 2, |r| {
+            (r.student_id == id).then_some((r.date, r.id))
+        });
+        let notices = (marks
+            .into_iter()
+            .map(|(d, m)| (d, Notice::mark_recorded(m))))
+        .chain(homework.into_iter().map(|(d, h)| (d, Notice::homework(h))))
+        .chain(absences.into_iter().filter_map(|(d, r)| {
             let lesson = rows.lessons.iter().find(|l| l.id == r.lesson_id)?;
-            Some((r.date, Notice::attendance(r, lesson)))
-        }));
-        let mut remarks: Vec<_> = rows
-            .remarks
-            .iter()
-            .filter(|r| r.student_id == id && r.date > since(14) && r.date <= today)
-            .collect();
-        remarks.sort_by_key(|r| std::cmp::Reverse((r.date, r.id)));
-        notices.extend(
-            remarks
-                .into_iter()
-                .take(2)
-                .map(|r| (r.date, Notice::remark(r))),
-        );
-        inbox.extend(
-            notices
-                .into_iter()
-                .map(|(date, notice)| (date, student.clone(), notice)),
-        );
+            Some((d, Notice::attendance(r, lesson)))
+        }))
+        .chain(remarks.into_iter().map(|(d, r)| (d, Notice::remark(r))));
+        inbox.extend(notices.map(|(date, notice)| (date, student.clone(), notice)));
     }
     // Stable: on one day, the order above (marks, homework, absences, remarks) is kept.
     inbox.sort_by_key(|(date, _, _)| *date);
     inbox
         .into_iter()
         .map(|(_, student, notice)| (student, notice))
+        .collect()
+}
+
+/// The `n` newest of the rows that `dated` keeps (giving their day and id), among those of
+/// the last `days` days up to `today`, with their days.
+fn newest<T>(
+    rows: &[T],
+    today: NaiveDate,
+    days: u64,
+    n: usize,
+    dated: impl Fn(&T) -> Option<(NaiveDate, i64)>,
+) -> Vec<(NaiveDate, &T)> {
+    let since = today
+        .checked_sub_days(chrono::Days::new(days))
+        .unwrap_or(NaiveDate::MIN);
+    let mut found: Vec<_> = rows
+        .iter()
+        .filter_map(|row| dated(row).map(|key| (key, row)))
+        .filter(|((day, _), _)| *day > since && *day <= today)
+        .collect();
+    found.sort_by_key(|(key, _)| std::cmp::Reverse(*key));
+    found
+        .into_iter()
+        .take(n)
+        .map(|((day, _), row)| (day, row))
         .collect()
 }
 

@@ -274,20 +274,8 @@ pub async fn participation(
         .await?)
 }
 
-/// The participants' accounts of a conversation.
+/// The participants of conversations, in joining order (the request's loader batches them).
 pub async fn participants(
-    db: &impl ConnectionTrait,
-    conversation_id: i64,
-) -> AppResult<Vec<conversation_participant::Model>> {
-    Ok(conversation_participant::Entity::find()
-        .filter(conversation_participant::Column::ConversationId.eq(conversation_id))
-        .order_by_asc(conversation_participant::Column::Id)
-        .all(db)
-        .await?)
-}
-
-/// The participants of several conversations at once (for the request's loader).
-pub async fn participants_of(
     db: &impl ConnectionTrait,
     conversation_ids: &[i64],
 ) -> AppResult<Vec<conversation_participant::Model>> {

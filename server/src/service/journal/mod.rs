@@ -130,8 +130,7 @@ async fn student_at_lesson(
 
 /// Refuses a student who was not in the lesson's class on its day.
 fn in_lesson_class(student: &student::Model, lesson: &lesson::Model) -> AppResult<()> {
-    let left = student.left_on.is_some_and(|d| d <= lesson.date);
-    if student.class_unit_id != lesson.class_unit_id || left || student.enrolled_on > lesson.date {
+    if student.class_unit_id != lesson.class_unit_id || !enrolled(student, lesson.date) {
         return Err(AppError::bad_input(
             "studentId",
             "The student is not in this lesson's class.",
@@ -140,10 +139,15 @@ fn in_lesson_class(student: &student::Model, lesson: &lesson::Model) -> AppResul
     Ok(())
 }
 
+/// Whether the student was at the school on a day: enrolled by then, not yet left.
+fn enrolled(student: &student::Model, date: NaiveDate) -> bool {
+    student.enrolled_on <= date && student.left_on.is_none_or(|left| date < left)
+}
+
 /// Refuses a day on which the student was not at the school yet, or any more: a mark or a
 /// remark without a lesson is still about a day of the student's school life.
 fn enrolled_on(student: &student::Model, date: NaiveDate, field: &str) -> AppResult<()> {
-    if date < student.enrolled_on || student.left_on.is_some_and(|left| left <= date) {
+    if !enrolled(student, date) {
         return Err(AppError::bad_input(
             field,
             "The student was not enrolled on that day.",
