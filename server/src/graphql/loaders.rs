@@ -40,6 +40,8 @@ has_id!(
     control_form,
     news_item,
     forum_thread,
+    mark,
+    homework,
 );
 
 /// Loads rows of one entity by id.
@@ -199,6 +201,8 @@ pub fn install_data(data: &mut async_graphql::Data, db: &DatabaseConnection) {
     data.insert(by_id::<e::student::Entity>(db));
     data.insert(by_id::<e::lesson::Entity>(db));
     data.insert(by_id::<e::control_form::Entity>(db));
+    data.insert(by_id::<e::mark::Entity>(db));
+    data.insert(by_id::<e::homework::Entity>(db));
     data.insert(DataLoader::new(MarkHistory { db: db.clone() }, tokio::spawn).delay(DELAY));
     data.insert(DataLoader::new(Participants { db: db.clone() }, tokio::spawn).delay(DELAY));
 }

@@ -6,7 +6,6 @@ use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::NaiveDate;
 use dnevnik_entities::enums::{AttendanceStatus, NotificationKind, RemarkKind};
 use dnevnik_entities::{control_form, homework, mark, notification, student, subject};
-use sea_orm::EntityTrait;
 use serde::Deserialize;
 
 use super::context::ContextExt;
@@ -181,9 +180,8 @@ impl Notification {
             return Ok(None);
         };
         let viewer = ctx.viewer()?;
-        let db = ctx.db()?;
-        let Some(row) = mark::Entity::find_by_id(id)
-            .one(db)
+        // Through the loader: a page of notifications loads its marks in one statement.
+        let Some(row) = loaders::load::<mark::Entity>(ctx, id)
             .await?
             .filter(|m| m.deleted_at.is_none())
         else {
@@ -217,8 +215,7 @@ impl Notification {
             return Ok(None);
         };
         let viewer = ctx.viewer()?;
-        Ok(homework::Entity::find_by_id(id)
-            .one(ctx.db()?)
+        Ok(loaders::load::<homework::Entity>(ctx, id)
             .await?
             .filter(|h| viewer.member_of_class(h.class_unit_id, h.school_id))
             .map(Homework))

@@ -225,6 +225,32 @@ async fn the_main_views_run_a_fixed_number_of_statements() -> anyhow::Result<()>
             .map_or(0, Vec::len);
         conversation_counts.push((listed, statements));
     }
+    // The notification feed with each notice's mark and homework: the same for a short page
+    // holding marks and homework as for the whole feed (they come through loaders).
+    let mut feed_counts = Vec::new();
+    for first in [8, 20] {
+        let (response, statements) = counter
+            .during(app.graphql_as(
+                &two_children,
+                "query($n: Int) { viewer { notifications(first: $n) { nodes { kind mark { value } homework { text } subject { name } student { id } } } } }",
+                json!({ "n": first }),
+            ))
+            .await;
+        let nodes = response.assert_ok()["viewer"]["notifications"]["nodes"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        for kind in ["MARK_RECORDED", "HOMEWORK"] {
+            assert!(
+                nodes.iter().any(|n| n["kind"] == kind),
+                "no {kind} in {nodes:?}"
+            );
+        }
+        feed_counts.push((nodes.len(), statements));
+    }
+    println!("notifications (listed, statements): {feed_counts:?}");
+    assert!(feed_counts[1].0 > 5, "{feed_counts:?}");
+    assert_eq!(feed_counts[0].1, feed_counts[1].1, "{feed_counts:?}");
     println!("conversations (listed, statements): {conversation_counts:?}");
     assert!(conversation_counts[1].0 > 1, "{conversation_counts:?}");
     assert_eq!(
