@@ -323,6 +323,14 @@ const SERVICE_MESSAGES: &[(&str, &str)] = &[
         "Слишком много попыток. Попробуйте позже.",
     ),
     (
+        "The diary cannot reach its database right now; nothing was saved. Try again in a minute.",
+        "Дневник сейчас не может связаться со своей базой данных; ничего не сохранено. Попробуйте через минуту.",
+    ),
+    (
+        "Text may not contain control characters (only tabs and line breaks).",
+        "Текст не может содержать управляющие символы (допустимы только табуляция и перевод строки).",
+    ),
+    (
         "A reason with this code exists.",
         "Причина с таким кодом уже есть.",
     ),

@@ -14,6 +14,9 @@ use crate::config::Config;
 use crate::state::{App, AppState, Metrics};
 use crate::{db, graphql, http, seed};
 
+/// How long closing the database and live updates may take once serving has stopped.
+const CLEANUP: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// A built server, bound and ready to run.
 pub struct Application {
     listener: TcpListener,
@@ -78,6 +81,7 @@ impl Application {
             db,
             schema,
             metrics: Metrics::default(),
+            stopping: tokio::sync::watch::Sender::new(false),
         }));
         Ok(Self {
             listener,
@@ -121,6 +125,7 @@ impl Application {
         let grace = self.state.config.shutdown_grace();
         let router = http::router(self.state.clone());
         let (stopping_tx, stopping_rx) = tokio::sync::oneshot::channel::<()>();
+        let state = self.state.clone();
         let server = axum::serve(
             self.listener,
             router.into_make_service_with_connect_info::<SocketAddr>(),
@@ -128,6 +133,7 @@ impl Application {
         .with_graceful_shutdown(async move {
             stop.await;
             tracing::info!("shutting down; finishing in-flight requests");
+            state.stopping.send_replace(true);
             // The receiver only disappears when the server has already finished.
             stopping_tx.send(()).ok();
         });
@@ -142,8 +148,17 @@ impl Application {
             result = server => result.context("server error")?,
             () = deadline => tracing::warn!("grace period over; dropping unfinished requests"),
         }
-        self.state.live.shutdown().await;
-        self.state.db.clone().close().await.ok();
+        // Closing the pool waits for every connection to come back, and a request cut at the
+        // deadline may still hold one (waiting on a lock, say): the grace is a hard limit, so
+        // the clean-up gets a short bound of its own and the process exits either way.
+        let state = self.state.clone();
+        let cleanup = async move {
+            state.live.shutdown().await;
+            state.db.clone().close().await.ok();
+        };
+        if tokio::time::timeout(CLEANUP, cleanup).await.is_err() {
+            tracing::warn!("connections still busy after the grace period; leaving them");
+        }
         Ok(())
     }
 }

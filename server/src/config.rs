@@ -164,6 +164,16 @@ pub struct Config {
     )]
     pub secret_key: Option<String>,
 
+    /// Bearer token that `/metrics` requires. In production `/metrics` answers 404 unless
+    /// this is set and presented (`Authorization: Bearer …`); development serves it openly.
+    #[arg(
+        long,
+        env = "DNEVNIK_METRICS_TOKEN",
+        hide_env_values = true,
+        global = true
+    )]
+    pub metrics_token: Option<String>,
+
     /// Seed the demo school into an empty database at start-up (development only).
     #[arg(long, env = "DNEVNIK_DEMO", default_value_t = true, action = clap::ArgAction::Set, global = true)]
     pub demo: bool,
@@ -191,6 +201,17 @@ pub struct Config {
     )]
     pub db_max_connections: u32,
 
+    /// How long a request waits for a pooled database connection, in milliseconds, before it
+    /// is answered `UNAVAILABLE`. Short, so that a database outage fails fast instead of
+    /// holding every request until the request timeout.
+    #[arg(
+        long,
+        env = "DNEVNIK_DB_ACQUIRE_TIMEOUT_MS",
+        default_value_t = 2_000,
+        global = true
+    )]
+    pub db_acquire_timeout_ms: u64,
+
     /// PostgreSQL `statement_timeout` in milliseconds (0 disables it).
     #[arg(
         long,
@@ -208,6 +229,17 @@ pub struct Config {
         global = true
     )]
     pub request_timeout_secs: u64,
+
+    /// Seconds between the server's WebSocket pings on `/graphql/ws`. They keep proxies from
+    /// closing a quiet subscription (nginx's default idle timeout is 60 s); a client that
+    /// answers none of three in a row is gone and its connection is closed.
+    #[arg(
+        long,
+        env = "DNEVNIK_WS_KEEPALIVE_SECS",
+        default_value_t = 25,
+        global = true
+    )]
+    pub ws_keepalive_secs: u64,
 
     /// Deepest GraphQL selection accepted.
     #[arg(
@@ -244,6 +276,16 @@ pub struct Config {
         global = true
     )]
     pub graphql_max_root_fields: usize,
+
+    /// Most field selections in one GraphQL document, counted as written (fragments once each;
+    /// `__typename` exempt).
+    #[arg(
+        long,
+        env = "DNEVNIK_GRAPHQL_MAX_FIELDS",
+        default_value_t = 250,
+        global = true
+    )]
+    pub graphql_max_fields: usize,
 
     /// Most directives on one GraphQL field.
     #[arg(
@@ -380,10 +422,14 @@ impl Config {
             db_max_connections: 10,
             db_statement_timeout_ms: 10_000,
             request_timeout_secs: 10,
+            db_acquire_timeout_ms: 2_000,
+            ws_keepalive_secs: 25,
+            metrics_token: None,
             graphql_max_depth: 10,
             graphql_max_complexity: 1000,
             graphql_max_aliases: 15,
             graphql_max_root_fields: 20,
+            graphql_max_fields: 250,
             graphql_max_directives: 5,
             graphql_introspection: None,
             session_idle_minutes: 7 * 24 * 60,
@@ -556,16 +602,23 @@ impl fmt::Debug for Config {
                 "secret_key",
                 &self.secret_key.as_ref().map(|_| "<redacted>"),
             )
+            .field(
+                "metrics_token",
+                &self.metrics_token.as_ref().map(|_| "<redacted>"),
+            )
             .field("demo", &self.demo)
             .field("log", &self.log)
             .field("log_format", &self.log_format)
             .field("db_max_connections", &self.db_max_connections)
+            .field("db_acquire_timeout_ms", &self.db_acquire_timeout_ms)
             .field("db_statement_timeout_ms", &self.db_statement_timeout_ms)
             .field("request_timeout_secs", &self.request_timeout_secs)
+            .field("ws_keepalive_secs", &self.ws_keepalive_secs)
             .field("graphql_max_depth", &self.graphql_max_depth)
             .field("graphql_max_complexity", &self.graphql_max_complexity)
             .field("graphql_max_aliases", &self.graphql_max_aliases)
             .field("graphql_max_root_fields", &self.graphql_max_root_fields)
+            .field("graphql_max_fields", &self.graphql_max_fields)
             .field("graphql_max_directives", &self.graphql_max_directives)
             .field("graphql_introspection", &self.graphql_introspection)
             .field("session_idle_minutes", &self.session_idle_minutes)

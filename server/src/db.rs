@@ -20,6 +20,7 @@ pub async fn connect(config: &Config) -> Result<DatabaseConnection, DbErr> {
         &config.database_url(),
         config.db_max_connections,
         Duration::from_millis(config.db_statement_timeout_ms),
+        Duration::from_millis(config.db_acquire_timeout_ms),
     )
     .await
 }
@@ -29,14 +30,18 @@ pub async fn connect_url(
     url: &str,
     max_connections: u32,
     statement_timeout: Duration,
+    acquire_timeout: Duration,
 ) -> Result<DatabaseConnection, DbErr> {
     let mut options = ConnectOptions::new(url.to_owned());
     options
         .max_connections(max_connections)
         .min_connections(1)
+        // A first connection may wait for a server that is still starting; a request must not
+        // wait that long for a connection of the pool.
         .connect_timeout(Duration::from_secs(10))
-        .acquire_timeout(Duration::from_secs(10))
+        .acquire_timeout(acquire_timeout)
         .sqlx_logging(false)
+        .map_sqlx_sqlite_before_acquire(|conn, _| Box::pin(outside_any_transaction(conn)))
         .map_sqlx_sqlite_opts(|opts: SqliteConnectOptions| {
             opts.journal_mode(SqliteJournalMode::Wal)
                 .foreign_keys(true)
@@ -54,6 +59,28 @@ pub async fn connect_url(
     Database::connect(options).await
 }
 
+/// Whether a pooled SQLite connection may be handed out: it must not be inside a transaction,
+/// neither one that sqlx counts nor one that SQLite alone still holds. A COMMIT or ROLLBACK that
+/// fails (a full disk) can leave either behind; such a connection would hold the write lock
+/// and turn the next request's transaction into a savepoint of the stale one, acknowledging
+/// writes that never commit. It is closed instead (which rolls back) and replaced.
+async fn outside_any_transaction(
+    conn: &mut sea_orm::sqlx::SqliteConnection,
+) -> Result<bool, sea_orm::sqlx::Error> {
+    use sea_orm::sqlx::{Connection as _, Executor as _};
+    if conn.is_in_transaction() {
+        tracing::warn!("closing a pooled SQLite connection left inside a transaction");
+        return Ok(false);
+    }
+    // BEGIN fails inside a transaction; a deferred BEGIN takes no lock, so this costs nothing.
+    if conn.execute("BEGIN").await.is_err() {
+        tracing::warn!("closing a pooled SQLite connection SQLite still holds in a transaction");
+        return Ok(false);
+    }
+    conn.execute("ROLLBACK").await?;
+    Ok(true)
+}
+
 /// Applies every pending migration.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await
@@ -67,6 +94,26 @@ pub async fn is_migrated(db: &DatabaseConnection) -> Result<bool, DbErr> {
 /// Runs a trivial statement to prove the database answers.
 pub async fn ping(db: &DatabaseConnection) -> Result<(), DbErr> {
     db.execute_unprepared("SELECT 1").await.map(|_| ())
+}
+
+/// Proves that a write can commit right now, in a transaction of its own: a full disk, a
+/// read-only file or a standby server fail it where a read would still succeed.
+pub async fn probe_write(db: &DatabaseConnection) -> Result<(), DbErr> {
+    use sea_orm::sea_query::{Alias, OnConflict, Query};
+    let txn = begin_write(db).await?;
+    let mut insert = Query::insert();
+    insert
+        .into_table(Alias::new("health_probes"))
+        .columns([Alias::new("id"), Alias::new("probed_at")])
+        .values([1_i64.into(), chrono::Utc::now().into()])
+        .map_err(|e| DbErr::Custom(e.to_string()))?
+        .on_conflict(
+            OnConflict::column(Alias::new("id"))
+                .update_column(Alias::new("probed_at"))
+                .to_owned(),
+        );
+    txn.execute(&insert).await?;
+    txn.commit().await
 }
 
 /// A short, password-free description of the engine for banners.

@@ -33,6 +33,9 @@ pub enum AppError {
     Conflict(String),
     /// Too many attempts; try again later.
     RateLimited,
+    /// The database cannot take the request now (unreachable, full disk, busy past the wait):
+    /// nothing was saved, and the same request may succeed a little later.
+    Unavailable,
     /// A fault on our side. The cause is logged, never shown.
     Internal(std::sync::Arc<anyhow::Error>),
 }
@@ -50,6 +53,7 @@ impl AppError {
             Self::BadUserInput { .. } => "BAD_USER_INPUT",
             Self::Conflict(_) => "CONFLICT",
             Self::RateLimited => "RATE_LIMITED",
+            Self::Unavailable => "UNAVAILABLE",
             Self::Internal(_) => "INTERNAL",
         }
     }
@@ -63,6 +67,10 @@ impl AppError {
             Self::BadUserInput { message, .. } => message.clone(),
             Self::Conflict(message) => message.clone(),
             Self::RateLimited => "Too many attempts. Try again later.".to_owned(),
+            Self::Unavailable => {
+                "The diary cannot reach its database right now; nothing was saved. Try again in a minute."
+                    .to_owned()
+            }
             Self::Internal(_) => "Internal error.".to_owned(),
         }
     }
@@ -76,6 +84,7 @@ impl AppError {
             Self::BadUserInput { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -101,8 +110,54 @@ impl AppError {
     }
 }
 
+/// Whether a database error means the database cannot serve now, rather than that this
+/// request is wrong: no connection to be had, the connection lost, the disk full or failing,
+/// the database locked past the busy timeout, or PostgreSQL shutting down, out of resources
+/// or cancelling the statement at its timeout.
+pub fn is_unavailable(err: &sea_orm::DbErr) -> bool {
+    use sea_orm::sqlx;
+    use sea_orm::{DbErr, RuntimeErr};
+    let runtime = match err {
+        DbErr::ConnectionAcquire(_) => return true,
+        DbErr::Conn(runtime) | DbErr::Exec(runtime) | DbErr::Query(runtime) => runtime,
+        _ => return false,
+    };
+    let RuntimeErr::SqlxError(sqlx_err) = runtime else {
+        return false;
+    };
+    match sqlx_err.as_ref() {
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::Protocol(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => {
+            let code = db.code().unwrap_or_default();
+            if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+                // SQLite's primary result code is the low byte of the extended one: BUSY,
+                // LOCKED, READONLY, IOERR, FULL, CANTOPEN.
+                code.parse::<i64>()
+                    .is_ok_and(|extended| matches!(extended & 0xff, 5 | 6 | 8 | 10 | 13 | 14))
+            } else {
+                // SQLSTATE classes 08 connection exception, 53 insufficient resources (disk
+                // full, out of memory, too many connections), 57 operator intervention
+                // (shutdown, statement timeout), 58 system error (I/O).
+                ["08", "53", "57", "58"]
+                    .iter()
+                    .any(|class| code.starts_with(class))
+            }
+        }
+        _ => false,
+    }
+}
+
 impl From<sea_orm::DbErr> for AppError {
     fn from(err: sea_orm::DbErr) -> Self {
+        if is_unavailable(&err) {
+            tracing::warn!(%err, "the database is unavailable");
+            return Self::Unavailable;
+        }
         // Two writers creating the same row at the same instant: the later one lost a race,
         // which is the caller's to retry, not a fault of ours.
         if matches!(

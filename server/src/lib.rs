@@ -19,6 +19,7 @@ pub mod seed;
 pub mod service;
 pub mod state;
 pub mod telemetry;
+pub mod text;
 
 pub use app::Application;
 pub use config::Config;

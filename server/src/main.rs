@@ -2,16 +2,30 @@
 //! in `app.rs`; this file only dispatches subcommands.
 
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::Parser;
 use dnevnik_server::cli;
 use dnevnik_server::config::Cli;
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
     let args = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("dnevnik: cannot start the async runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
     dnevnik_server::telemetry::init(&args.config);
-    match cli::run(args).await {
+    let result = runtime.block_on(cli::run(args));
+    // Whatever is still running (a request cut at the end of the shutdown grace, a blocking
+    // task) gets a moment, not a say in when the process exits.
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("dnevnik: {err:#}");

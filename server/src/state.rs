@@ -27,6 +27,9 @@ pub struct App {
     pub providers: crate::auth::oidc::Providers,
     /// Live updates for subscriptions, shared with every replica through the database.
     pub live: crate::live::Live,
+    /// Turns `true` when the server starts shutting down, so that open WebSockets can say
+    /// goodbye with a close frame instead of being cut.
+    pub stopping: tokio::sync::watch::Sender<bool>,
 }
 
 /// A cheap handle on [`App`].

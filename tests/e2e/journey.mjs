@@ -141,7 +141,7 @@ await check(parent, 'link-child');
 await parent.fill('#code', code.toLowerCase());
 await parent.fill('#label', 'Дочка');
 await parent.click('button:has-text("Добавить")');
-await parent.waitForURL(/linked=1/);
+await parent.waitForURL(/linked=guardian/);
 await check(parent, 'home-parent-with-child');
 assert.ok((await parent.textContent('table')).includes(child.fullName), 'the child is not on the home page');
 const students = await parent.evaluate(async () => {

@@ -15,6 +15,8 @@ use crate::TestApp;
 /// An open graphql-ws connection.
 pub struct WsClient {
     socket: WebSocketStream<MaybeTlsStream<TcpStream>>,
+    /// WebSocket pings the server has sent so far (answered automatically while reading).
+    pub pings: usize,
 }
 
 /// How long a test waits for anything from the server before it gives up.
@@ -35,7 +37,7 @@ impl TestApp {
         let (socket, _) = tokio_tungstenite::connect_async(request)
             .await
             .map_err(|e| e.to_string())?;
-        let mut client = WsClient { socket };
+        let mut client = WsClient { socket, pings: 0 };
         let payload = match token {
             Some(token) => json!({ "authorization": format!("Bearer {token}") }),
             None => json!({}),
@@ -80,11 +82,29 @@ impl WsClient {
                 Ok(Message::Close(frame)) => {
                     return Some(json!({
                         "type": "close",
+                        "code": frame.as_ref().map(|f| u16::from(f.code)),
                         "reason": frame.map(|f| f.reason.to_string()).unwrap_or_default(),
                     }));
                 }
+                Ok(Message::Ping(_)) => {
+                    self.pings += 1;
+                    continue;
+                }
                 Ok(_) => continue,
                 Err(_) => return None,
+            }
+        }
+    }
+
+    /// Whether the server ends the connection (a close frame, or the connection gone) within
+    /// `within`, reading and answering pings meanwhile.
+    pub async fn closed_within(&mut self, within: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            match tokio::time::timeout_at(deadline, self.socket.next()).await {
+                Err(_) => return false,
+                Ok(None | Some(Err(_)) | Some(Ok(Message::Close(_)))) => return true,
+                Ok(Some(Ok(_))) => continue,
             }
         }
     }

@@ -223,6 +223,7 @@ mod tests {
         ("calendar_days", include_str!("../service/calendar_days.rs")),
         ("guardianships", include_str!("../service/guardianships.rs")),
         ("error", include_str!("../error.rs")),
+        ("text", include_str!("../text.rs")),
     ];
 
     /// The string literals of a source that read as sentences for people: a capital first,

@@ -56,8 +56,25 @@ pub const PER_ADDRESS: Limit = Limit {
 
 /// The answer to every invalid code, whatever made it invalid.
 fn invalid_code() -> AppError {
-    AppError::bad_input("code", "This code is not valid. Check it and try again.")
+    AppError::bad_input("code", INVALID_CODE)
 }
+
+/// What an invalid code answers.
+pub const INVALID_CODE: &str = "This code is not valid. Check it and try again.";
+
+/// What an unconfirmed account hears for any code it may not use: a parent's code, and an
+/// invalid code alike, so that it learns nothing about the code it typed.
+pub const NEEDS_CONFIRMED: &str = "This account cannot use this code. A parent's code needs a \
+     confirmed Gosuslugi account: confirm yours and sign in again. A student's own code must be \
+     typed exactly as printed.";
+
+/// What a parent hears for a code of a child already linked.
+pub const ALREADY_LINKED: &str = "This child is already linked to your account.";
+
+/// What a parent or a member of staff hears for a student's own code.
+pub const STUDENT_CODE_FOR_STUDENT: &str = "This is a student's own sign-in code: the student \
+     enters it from their own account. To add your child, enter the parent's code from your \
+     envelope.";
 
 fn random_chars(n: usize) -> anyhow::Result<String> {
     let mut bytes = vec![0u8; n];
@@ -271,7 +288,12 @@ pub async fn redeem(
             AccessCodeStatus::Issued | AccessCodeStatus::Printed | AccessCodeStatus::HandedOver
         ) && row.expires_at > now
     };
-    let Some(row) = row.filter(|r| verified && usable(r)) else {
+    // An unconfirmed account may only take a student's own code. It hears the same for every
+    // other code, right or wrong, so that it learns nothing about the code it typed.
+    let acceptable = |r: &access_code::Model| {
+        verified && usable(r) && (viewer.confirmed || r.kind == AccessKind::Student)
+    };
+    let Some(row) = row.filter(acceptable) else {
         // A wrong verifier counts against the code itself; the fifth burns it.
         let attempted = row_for_attempts(&txn, &parsed).await?;
         if let (Some(row), false) = (&attempted, verified) {
@@ -301,7 +323,11 @@ pub async fn redeem(
         }
         audit::record(&txn, entry).await?;
         txn.commit().await?;
-        return Err(invalid_code());
+        return Err(if viewer.confirmed {
+            invalid_code()
+        } else {
+            AppError::bad_input("code", NEEDS_CONFIRMED)
+        });
     };
 
     let student = student::Entity::find_by_id(row.student_id)
@@ -310,21 +336,19 @@ pub async fn redeem(
         .ok_or_else(invalid_code)?;
     match row.kind {
         AccessKind::Guardian => {
-            if !viewer.confirmed {
-                return Err(AppError::BadUserInput {
-                    message: "Only a confirmed Gosuslugi account can link a child. Confirm your \
-                              account and sign in again."
-                        .to_owned(),
-                    field: None,
-                });
-            }
             if viewer.children.iter().any(|c| c.student_id == student.id) {
-                return Err(AppError::Conflict(
-                    "This child is already linked to your account.".to_owned(),
-                ));
+                return Err(AppError::Conflict(ALREADY_LINKED.to_owned()));
             }
         }
         AccessKind::Student => {
+            // A parent who types the child's own code would otherwise become the child.
+            let holds_another_role = !viewer.children.is_empty()
+                || !viewer.staff.is_empty()
+                || !viewer.administers.is_empty()
+                || viewer.department_admin;
+            if holds_another_role {
+                return Err(AppError::bad_input("code", STUDENT_CODE_FOR_STUDENT));
+            }
             if viewer.own_student.is_some() || student.account_id.is_some() {
                 return Err(AppError::Conflict(
                     "This account or this student already has a student sign-in.".to_owned(),

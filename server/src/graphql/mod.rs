@@ -79,6 +79,7 @@ pub fn build_schema(config: &Config) -> DnevnikSchema {
     .extension(DocumentLimits {
         max_aliases: config.graphql_max_aliases,
         max_root_fields: config.graphql_max_root_fields,
+        max_fields: config.graphql_max_fields,
         max_sensitive_mutations: 1,
     });
     if !config.graphql_introspection() {

@@ -104,7 +104,19 @@ pub async fn graphiql(State(state): State<AppState>) -> Response {
             "Send GraphQL requests with POST.",
         );
     }
-    Html(GraphiQLSource::build().endpoint("/graphql").finish()).into_response()
+    // GraphiQL (development only) is an inline script that loads React and its own code from
+    // unpkg.com, so it gets a policy of its own; it is still never framed.
+    (
+        [(
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; script-src 'self' 'unsafe-inline' https://unpkg.com; \
+             style-src 'self' 'unsafe-inline' https://unpkg.com; img-src 'self' data: https:; \
+             font-src https://unpkg.com; connect-src 'self' ws: wss:; object-src 'none'; \
+             base-uri 'none'; frame-ancestors 'none'",
+        )],
+        Html(GraphiQLSource::build().endpoint("/graphql").finish()),
+    )
+        .into_response()
 }
 
 fn is_json(headers: &HeaderMap) -> bool {

@@ -49,6 +49,7 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
         .fallback(not_found)
+        .layer(middleware::from_fn(refuse_control_characters))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             count_and_label,
@@ -95,16 +96,91 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Counts answers for `/metrics` and marks every response as not cacheable: diary data is
-/// personal and must never sit in a shared cache.
+/// The Content-Security-Policy of every HTML page: scripts, styles and images from this origin
+/// only (the pages have no inline script or style), no plugins, no `<base>` games, and no
+/// framing by anyone (clickjacking). A page that needs more sets its own.
+pub(crate) const PAGE_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
+     img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
+/// Counts answers for `/metrics` and labels every response: not cacheable (diary data is
+/// personal and must never sit in a shared cache), never sniffed into another type, no
+/// referrer to other sites; HTML pages also get their security policy, and production tells
+/// browsers to use HTTPS only.
 async fn count_and_label(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     state.metrics.record(response.status().as_u16());
-    response
-        .headers_mut()
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    let headers = response.headers_mut();
+    headers
         .entry(header::CACHE_CONTROL)
         .or_insert(HeaderValue::from_static("no-store"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    if is_html {
+        headers
+            .entry(header::CONTENT_SECURITY_POLICY)
+            .or_insert(HeaderValue::from_static(PAGE_CSP));
+        headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    }
+    if state.config.is_production() {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
     response
+}
+
+/// Refuses a query string or a form whose values carry control characters (see
+/// [`crate::text`]) before any handler sees it. GraphQL's JSON bodies are checked on their
+/// parsed values by the schema's document limits instead.
+async fn refuse_control_characters(request: Request, next: Next) -> Response {
+    let dirty = |bytes: &[u8]| {
+        url::form_urlencoded::parse(bytes).any(|(name, value)| {
+            crate::text::has_forbidden_control(&name) || crate::text::has_forbidden_control(&value)
+        })
+    };
+    let refused = || {
+        crate::error::AppError::BadUserInput {
+            message: crate::text::CONTROL_CHARACTERS.to_owned(),
+            field: None,
+        }
+        .into_response()
+    };
+    if request
+        .uri()
+        .query()
+        .is_some_and(|query| dirty(query.as_bytes()))
+    {
+        return refused();
+    }
+    let is_form = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return next.run(request).await;
+    }
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, BODY_LIMIT).await else {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    };
+    if dirty(&bytes) {
+        return refused();
+    }
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
 }
 
 /// Liveness: the process answers.
@@ -112,11 +188,23 @@ async fn healthz() -> Json<serde_json::Value> {
     Json(json!({ "status": "ok" }))
 }
 
-/// Readiness: the database answers and every migration is applied.
+/// How long `/readyz` may take: a load balancer must hear "not ready" from a server whose
+/// database hangs, not time out on it.
+const READY_WITHIN: Duration = Duration::from_millis(900);
+
+/// Readiness: the database answers, every migration is applied, and a write commits. Answers
+/// within [`READY_WITHIN`] either way.
 async fn readyz(State(state): State<AppState>) -> Response {
-    let database = db::ping(&state.db).await.is_ok();
-    let migrated = database && db::is_migrated(&state.db).await.unwrap_or(false);
-    let status = if database && migrated {
+    let checks = async {
+        let database = db::ping(&state.db).await.is_ok();
+        let migrated = database && db::is_migrated(&state.db).await.unwrap_or(false);
+        let writable = migrated && db::probe_write(&state.db).await.is_ok();
+        (database, migrated, writable)
+    };
+    let (database, migrated, writable) = tokio::time::timeout(READY_WITHIN, checks)
+        .await
+        .unwrap_or((false, false, false));
+    let status = if database && migrated && writable {
         StatusCode::OK
     } else {
         StatusCode::SERVICE_UNAVAILABLE
@@ -125,12 +213,32 @@ async fn readyz(State(state): State<AppState>) -> Response {
         "status": if status == StatusCode::OK { "ready" } else { "not_ready" },
         "database": database,
         "migrations": migrated,
+        "writable": writable,
     });
     (status, Json(body)).into_response()
 }
 
-/// Prometheus metrics of this replica.
-async fn metrics(State(state): State<AppState>) -> Response {
+/// Prometheus metrics of this replica. In production only for the holder of
+/// `DNEVNIK_METRICS_TOKEN` (and not at all without one): the counters tell outsiders how the
+/// service is used.
+async fn metrics(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
+    if state.config.is_production() {
+        let presented = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "));
+        let allowed = match (&state.config.metrics_token, presented) {
+            // Compared as hashes, so that timing says nothing about the token.
+            (Some(token), Some(presented)) => {
+                use crate::auth::token::hash_token;
+                hash_token(token) == hash_token(presented)
+            }
+            _ => false,
+        };
+        if !allowed {
+            return crate::error::AppError::NotFound.into_response();
+        }
+    }
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         state.metrics.render(),

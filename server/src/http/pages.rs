@@ -11,7 +11,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use dnevnik_admin_ui::{ChildRow, HomePage, Link, LinkPage, LoginPage, MessagePage, Template};
-use dnevnik_entities::enums::SessionKind;
+use dnevnik_entities::enums::{AccessKind, SessionKind};
 use serde::Deserialize;
 
 use super::caller::{self, Caller};
@@ -165,9 +165,13 @@ async fn home(
         student: None,
         roles: Vec::new(),
         providers: provider_links(&state, "/"),
-        notice: query
-            .linked
-            .map(|_| "Ребёнок добавлен в ваш дневник.".to_owned()),
+        notice: query.linked.map(|kind| {
+            if kind == "student" {
+                "Код ученика принят: эта учётная запись теперь ваша, ученика.".to_owned()
+            } else {
+                "Ребёнок добавлен в ваш дневник.".to_owned()
+            }
+        }),
         csrf,
         graphiql: !state.config.is_production(),
     };
@@ -472,28 +476,49 @@ async fn link_submit(
     )
     .await;
     match result {
-        Ok(_) => Redirect::to("/?linked=1").into_response(),
+        // The page says what the API did: a parent's code adds a child, a student's own code
+        // makes this account the student's.
+        Ok(redeemed) => match redeemed.kind {
+            AccessKind::Guardian => Redirect::to("/?linked=guardian").into_response(),
+            AccessKind::Student => Redirect::to("/?linked=student").into_response(),
+        },
         Err(err) => {
             let status = err.status();
             let page = LinkPage {
                 signed_in_as: viewer.display_name.clone(),
                 confirmed: viewer.confirmed,
-                error: Some(match &err {
-                    AppError::RateLimited => "Слишком много попыток. Попробуйте позже.".to_owned(),
-                    AppError::Conflict(_) => "Этот ребёнок уже добавлен.".to_owned(),
-                    AppError::BadUserInput { field: None, .. } => {
-                        "Привязать ребёнка может только подтверждённая учётная запись Госуслуг."
-                            .to_owned()
-                    }
-                    AppError::Internal(_) => {
-                        "Не удалось проверить код. Попробуйте позже.".to_owned()
-                    }
-                    _ => "Код не подошёл. Проверьте его и попробуйте ещё раз.".to_owned(),
-                }),
+                error: Some(link_refusal(&err).to_owned()),
                 csrf: form.csrf,
             };
             render(&page, status)
         }
+    }
+}
+
+/// Why a code was not taken, in the page's words: each refusal of
+/// [`access_code::redeem`] has its own.
+fn link_refusal(err: &AppError) -> &'static str {
+    match err {
+        AppError::RateLimited => "Слишком много попыток. Попробуйте позже.",
+        AppError::BadUserInput { message, .. } if message == access_code::NEEDS_CONFIRMED => {
+            "Этот код нельзя использовать с этой учётной записью. Код родителя принимает только \
+             подтверждённая учётная запись Госуслуг: подтвердите её и войдите снова. Код самого \
+             ученика введите точно так, как он напечатан."
+        }
+        AppError::BadUserInput { message, .. }
+            if message == access_code::STUDENT_CODE_FOR_STUDENT =>
+        {
+            "Это код самого ученика: его вводит ученик в своей учётной записи. Чтобы добавить \
+             ребёнка, введите код родителя из вашего конверта."
+        }
+        AppError::Conflict(message) if message == access_code::ALREADY_LINKED => {
+            "Этот ребёнок уже есть в вашем дневнике."
+        }
+        AppError::Conflict(_) => "У этой учётной записи или у этого ученика уже есть вход ученика.",
+        AppError::Internal(_) | AppError::Unavailable => {
+            "Не удалось проверить код. Попробуйте позже."
+        }
+        _ => "Код не подошёл. Проверьте его и попробуйте ещё раз.",
     }
 }
 

@@ -11,18 +11,19 @@
 //! and belong to `POST /graphql`, which checks the session on every request.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::{Arc, PoisonError};
+use std::time::{Duration, Instant};
 
 use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
 use async_graphql::parser::types::OperationType;
 use async_graphql::{Data, Executor, Pos, Request};
 use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
-use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{ConnectInfo, State};
 use axum::http::HeaderMap;
 use axum::http::header::{ORIGIN, USER_AGENT};
 use axum::response::Response;
+use futures::SinkExt as _;
 use futures::stream::{self, BoxStream, StreamExt};
 
 use super::caller::public_origin;
@@ -34,8 +35,11 @@ use crate::graphql::{DnevnikSchema, RequestContext, loaders};
 use crate::policy::Viewer;
 use crate::state::AppState;
 
-/// How often the server pings an idle connection (graphql-transport-ws keep-alive).
-const KEEPALIVE: Duration = Duration::from_secs(30);
+/// Pings a client may leave unanswered in a row before its connection counts as dead.
+const MISSED_PINGS: u32 = 3;
+
+/// How long the server waits for the client's answer to its close frame.
+const CLOSE_WAIT: Duration = Duration::from_secs(1);
 
 /// `GET /graphql/ws`: upgrades to a graphql-ws connection.
 pub async fn subscribe(
@@ -59,14 +63,89 @@ pub async fn subscribe(
     };
     upgrade
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
-        .on_upgrade(move |socket| async move {
-            let schema = SubscriptionsOnly(state.schema.clone());
-            GraphQLWebSocket::new(socket, schema, protocol)
-                .on_connection_init(move |payload| connection(state, payload, cookie, client))
-                .keepalive_timeout(KEEPALIVE)
-                .serve()
-                .await;
+        .on_upgrade(move |socket| serve(state, socket, protocol, cookie, client))
+}
+
+/// Runs one connection. The GraphQL side writes into a channel; one writer task sends its
+/// messages, a WebSocket ping every keep-alive interval, and a close frame when the server
+/// shuts down. A client may stay silent for as long as it likes (standard graphql-ws clients
+/// do not ping), but one whose WebSocket layer answers none of [`MISSED_PINGS`] pings in a row
+/// is gone, and its connection is closed.
+async fn serve(
+    state: AppState,
+    socket: WebSocket,
+    protocol: GraphQLProtocol,
+    cookie: Option<String>,
+    client: ClientInfo,
+) {
+    let (mut sink, stream) = socket.split();
+    let heard = Arc::new(std::sync::Mutex::new(Instant::now()));
+    let stream = {
+        let heard = Arc::clone(&heard);
+        stream.inspect(move |_| {
+            *heard.lock().unwrap_or_else(PoisonError::into_inner) = Instant::now();
         })
+    };
+    let (outbox, mut outgoing) = futures::channel::mpsc::channel::<Message>(16);
+    let interval = Duration::from_secs(state.config.ws_keepalive_secs.max(1));
+    let mut stopping = state.stopping.subscribe();
+    let stopped = async move {
+        // The guard `wait_for` returns must not live across an await of the writer.
+        stopping.wait_for(|stopping| *stopping).await.is_ok()
+    };
+    let schema = SubscriptionsOnly(state.schema.clone());
+    let graphql = GraphQLWebSocket::new_with_pair(outbox, stream, schema, protocol)
+        .on_connection_init(move |payload| connection(state, payload, cookie, client))
+        .serve();
+    let writer = async move {
+        tokio::pin!(stopped);
+        let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + interval, interval);
+        loop {
+            tokio::select! {
+                message = outgoing.next() => match message {
+                    Some(message) => {
+                        if sink.send(message).await.is_err() {
+                            return;
+                        }
+                    }
+                    None => return,
+                },
+                _ = ticks.tick() => {
+                    let silent = heard.lock().unwrap_or_else(PoisonError::into_inner).elapsed();
+                    if silent > interval * MISSED_PINGS {
+                        sink.send(close(1001, "no answer to pings")).await.ok();
+                        return;
+                    }
+                    if sink.send(Message::Ping(Default::default())).await.is_err() {
+                        return;
+                    }
+                }
+                _ = &mut stopped => {
+                    sink.send(close(1001, "server shutting down")).await.ok();
+                    return;
+                }
+            }
+        }
+    };
+    // The GraphQL side ending (the client left, or the protocol closed) drops its end of the
+    // channel, and the writer sends what is left, then ends too; the writer ending first (shut
+    // down, or a dead client) ends the connection at once.
+    tokio::pin!(graphql, writer);
+    tokio::select! {
+        () = &mut graphql => writer.await,
+        () = &mut writer => {
+            // We sent the close frame: the client answers with its own, which ends the
+            // GraphQL side; a moment for that, so the connection ends cleanly.
+            tokio::time::timeout(CLOSE_WAIT, &mut graphql).await.ok();
+        }
+    }
+}
+
+fn close(code: u16, reason: &'static str) -> Message {
+    Message::Close(Some(CloseFrame {
+        code,
+        reason: reason.into(),
+    }))
 }
 
 /// The schema as the WebSocket runs it: subscriptions only, within the same size limit as
@@ -89,6 +168,10 @@ impl SubscriptionsOnly {
         };
         if request.query.len() > QUERY_LIMIT {
             return refuse("The query document is too large.");
+        }
+        // Before the parser below, which recurses once per bracket.
+        if let Err(error) = crate::graphql::limits::check_nesting(&request.query) {
+            return Some(async_graphql::Response::from_errors(vec![error]));
         }
         // A document that does not parse is left to the schema, which says where it fails.
         let document = async_graphql::parser::parse_query(&request.query).ok()?;

@@ -1,8 +1,10 @@
 //! Who may write to whom: a viewer's address book. A parent writes to the teachers and class
 //! teachers of their children's classes and to the administration of their children's schools;
-//! a student to their class's teachers and class teacher; the staff and administration of a
-//! school to anyone of that school — its staff, its students, their parents. The department
-//! administrator has no address book: it does not take part in a school's correspondence.
+//! a student to their class's teachers and class teacher; a teacher to the school's staff and
+//! administration and to the students and parents of the classes they teach or lead; the
+//! administration of a school to anyone of that school — its staff, its students, their
+//! parents. The department administrator has no address book: it does not take part in a
+//! school's correspondence.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -11,7 +13,7 @@ use dnevnik_entities::{
     account, class_unit, guardianship, role_grant, staff_member, student, subject,
     teaching_assignment,
 };
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::Viewer;
 use crate::error::AppResult;
@@ -150,9 +152,31 @@ pub async fn address_book(db: &impl ConnectionTrait, viewer: &Viewer) -> AppResu
         add_administration(db, &mut book, &parent_schools).await?;
     }
 
-    // Staff and administrators: everyone of their schools.
+    // Staff: the administration and staff of their schools. The administration (a grant, or
+    // an administrative post) also reaches every student and parent of the school; a teacher
+    // only those of the classes they teach or lead.
+    let mut whole_schools: BTreeSet<i64> = viewer.administers.keys().copied().collect();
+    whole_schools.extend(
+        viewer
+            .staff
+            .iter()
+            .filter(|post| is_administration(post.position))
+            .map(|post| post.school_id),
+    );
     let mut schools: BTreeSet<i64> = viewer.staff.iter().map(|s| s.school_id).collect();
-    schools.extend(viewer.administers.keys().copied());
+    schools.extend(whole_schools.iter().copied());
+    let taught_classes: BTreeSet<i64> = viewer
+        .teaches
+        .keys()
+        .chain(viewer.leads.iter())
+        .copied()
+        .filter(|class| {
+            viewer
+                .class_schools
+                .get(class)
+                .is_none_or(|school| !whole_schools.contains(school))
+        })
+        .collect();
     if !schools.is_empty() {
         add_administration(db, &mut book, &schools).await?;
         let staff = staff_member::Entity::find()
@@ -173,7 +197,11 @@ pub async fn address_book(db: &impl ConnectionTrait, viewer: &Viewer) -> AppResu
             }
         }
         let students = student::Entity::find()
-            .filter(student::Column::SchoolId.is_in(schools.iter().copied()))
+            .filter(
+                Condition::any()
+                    .add(student::Column::SchoolId.is_in(whole_schools.iter().copied()))
+                    .add(student::Column::ClassUnitId.is_in(taught_classes.iter().copied())),
+            )
             .filter(student::Column::LeftOn.is_null())
             .all(db)
             .await?;
@@ -198,7 +226,7 @@ pub async fn address_book(db: &impl ConnectionTrait, viewer: &Viewer) -> AppResu
             }
         }
         let links = guardianship::Entity::find()
-            .filter(guardianship::Column::SchoolId.is_in(schools.iter().copied()))
+            .filter(guardianship::Column::StudentId.is_in(students.iter().map(|s| s.id)))
             .all(db)
             .await?;
         for link in links {

@@ -462,7 +462,12 @@ async fn the_link_page_redeems_a_code_for_a_signed_in_parent() {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(posted.status(), 303);
-    let home = app.get("/?linked=1").await.text().await.unwrap_or_default();
+    let home = app
+        .get("/?linked=guardian")
+        .await
+        .text()
+        .await
+        .unwrap_or_default();
     assert!(home.contains("Дочка"), "{home}");
     // Without the CSRF token the form is refused.
     let forged = app
@@ -498,4 +503,112 @@ async fn redemptions_are_audited() {
         .await;
         assert_eq!(n, 1, "{action}");
     }
+}
+
+#[tokio::test]
+async fn an_unconfirmed_account_hears_the_same_for_a_valid_parents_code_and_a_wrong_one() {
+    let app = TestApp::spawn_demo().await;
+    let (valid, _) = code_for(&app, AccessKind::Guardian, access_code::DEFAULT_TTL).await;
+    // The same selector with another verifier: a wrong guess at that very code.
+    let mut wrong = valid.clone();
+    let last = wrong
+        .pop()
+        .map_or('0', |c| if c == '0' { '1' } else { '0' });
+    wrong.push(last);
+    let (_, token) = new_account(&app, false).await;
+    let answers: Vec<Value> = futures::future::join_all(
+        [valid.as_str(), wrong.as_str(), "ABCD-EFGH-JKMN-PQRS-TVWX"]
+            .map(|code| app.graphql_as(&token, REDEEM, json!({ "code": code }))),
+    )
+    .await
+    .into_iter()
+    .map(|answer| answer.body["errors"].clone())
+    .collect();
+    assert!(
+        answers[0].to_string().contains("confirmed"),
+        "{}",
+        answers[0]
+    );
+    assert_eq!(answers[0], answers[1], "valid and wrong codes differ");
+    assert_eq!(answers[0], answers[2], "valid and unknown codes differ");
+    // The valid code is still there for a confirmed parent.
+    let (_, confirmed) = new_account(&app, true).await;
+    app.graphql_as(&confirmed, REDEEM, json!({ "code": valid }))
+        .await
+        .assert_ok();
+}
+
+#[tokio::test]
+async fn a_parent_who_types_the_childs_own_code_does_not_become_the_child() {
+    let app = TestApp::spawn_demo().await;
+    let (code, student) = code_for(&app, AccessKind::Student, access_code::DEFAULT_TTL).await;
+    // The demo parent has two children linked.
+    app.sign_in_dev("parent", "demo-parent").await;
+    let before = app.graphql(CHILDREN, json!({})).await.assert_ok().clone();
+    let refused = app.graphql(REDEEM, json!({ "code": code })).await;
+    assert_eq!(
+        refused.error_codes(),
+        vec!["BAD_USER_INPUT"],
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused
+            .body
+            .to_string()
+            .contains("student's own sign-in code"),
+        "{}",
+        refused.body
+    );
+    assert_eq!(app.graphql(CHILDREN, json!({})).await.assert_ok(), &before);
+    let owner = scalar(
+        &app,
+        &format!(
+            "SELECT COUNT(*) AS n FROM students WHERE id = {student} AND account_id IS NOT NULL"
+        ),
+    )
+    .await;
+    assert_eq!(owner, 0, "the student now belongs to the parent's account");
+    // Not spent: the student can still use it, from an account of their own.
+    let (_, own) = new_account(&app, false).await;
+    let redeemed = app.graphql_as(&own, REDEEM, json!({ "code": code })).await;
+    assert_eq!(redeemed.assert_ok()["redeemAccessCode"]["guardian"], false);
+
+    // A member of staff is refused the same way.
+    let (staff_code, _) = code_for(&app, AccessKind::Student, access_code::DEFAULT_TTL).await;
+    let teacher = app.sign_in("teacher", "demo-teacher").await;
+    let refused = app
+        .graphql_as(&teacher, REDEEM, json!({ "code": staff_code }))
+        .await;
+    assert_eq!(
+        refused.error_codes(),
+        vec!["BAD_USER_INPUT"],
+        "{}",
+        refused.body
+    );
+}
+
+#[tokio::test]
+async fn the_link_page_says_what_kind_of_code_it_takes_and_what_happened() {
+    let app = TestApp::spawn_demo().await;
+    let (code, _) = code_for(&app, AccessKind::Student, access_code::DEFAULT_TTL).await;
+    app.sign_in_dev("parent", "demo-parent").await;
+    let html = app.get("/auth/link").await.text().await.unwrap_or_default();
+    assert!(html.contains("Код родителя"), "{html}");
+    let csrf = dnevnik_tests::hidden_fields(&html)
+        .into_iter()
+        .find(|(name, _)| name == "csrf")
+        .map(|(_, v)| v)
+        .unwrap_or_default();
+    let posted = app
+        .client
+        .post(app.url("/auth/link"))
+        .form(&[("csrf", csrf.as_str()), ("code", code.as_str())])
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(posted.status(), 422);
+    let page = posted.text().await.unwrap_or_default();
+    assert!(page.contains("код самого ученика"), "{page}");
+    assert!(!page.contains("добавлен"), "{page}");
 }

@@ -87,3 +87,136 @@ async fn the_server_stops_when_told_to() -> anyhow::Result<()> {
     assert!(client.get(url).send().await.is_err(), "still answering");
     Ok(())
 }
+
+#[tokio::test]
+async fn the_shutdown_grace_is_a_hard_limit_even_for_a_request_stuck_on_a_lock()
+-> anyhow::Result<()> {
+    use dnevnik_server::graphql::ids::{Kind, encode};
+    use dnevnik_tests::world::{Who, World};
+    use sea_orm::{ConnectionTrait, Database, Statement, TransactionTrait};
+    use std::time::{Duration, Instant};
+
+    let app = TestApp::spawn_with(|c| c.shutdown_grace_secs = 1).await;
+    let w = World::build(&app).await?;
+    // Another client holds the lock a mark needs, for longer than the grace.
+    let other = Database::connect(app.database.url.as_str()).await?;
+    let backend = other.get_database_backend();
+    let lock = if app.database.is_postgres() {
+        let txn = other.begin().await?;
+        txn.execute_raw(Statement::from_string(
+            backend,
+            "LOCK TABLE marks IN ACCESS EXCLUSIVE MODE",
+        ))
+        .await?;
+        txn
+    } else {
+        let txn = dnevnik_server::db::begin_write(&other).await?;
+        txn.execute_raw(Statement::from_string(
+            backend,
+            "UPDATE marks SET comment = comment WHERE id = 0",
+        ))
+        .await?;
+        txn
+    };
+    let record = {
+        let app_url = app.url("/graphql");
+        let client = app.client.clone();
+        let token = w.token(Who::TeacherOfA).unwrap_or_default().to_owned();
+        let variables = serde_json::json!({
+            "s": encode(Kind::Student, w.student_a1).0,
+            "l": encode(Kind::Lesson, w.lesson_math_a).0,
+        });
+        tokio::spawn(async move {
+            client
+                .post(app_url)
+                .bearer_auth(token)
+                .json(&serde_json::json!({
+                    "query": "mutation($s: ID!, $l: ID!) { recordMark(input: {studentId: $s, lessonId: $l, value: 3}) { mark { id } } }",
+                    "variables": variables,
+                }))
+                .send()
+                .await
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let started = Instant::now();
+    app.stop().await?;
+    let took = started.elapsed();
+    assert!(
+        took < Duration::from_secs(3),
+        "stopping with a 1 s grace took {took:?}"
+    );
+    // Stopping dropped the test database (and on PostgreSQL this connection with it).
+    lock.rollback().await.ok();
+    record.abort();
+    Ok(())
+}
+
+#[tokio::test]
+async fn pages_carry_a_content_security_policy_and_every_answer_the_basic_headers() {
+    let app = TestApp::spawn().await;
+    let page = app.get("/auth/login").await;
+    let header = |response: &reqwest::Response, name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let csp = header(&page, "content-security-policy");
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert!(csp.contains("script-src 'self'"), "{csp}");
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    for path in ["/auth/login", "/healthz", "/no-such-page"] {
+        let response = app.get(path).await;
+        assert_eq!(
+            header(&response, "x-content-type-options"),
+            "nosniff",
+            "{path}"
+        );
+        assert_eq!(
+            header(&response, "referrer-policy"),
+            "same-origin",
+            "{path}"
+        );
+        // Development runs on plain HTTP: no HSTS there.
+        assert_eq!(header(&response, "strict-transport-security"), "", "{path}");
+    }
+    // No page has an inline script for the policy to break.
+    let html = page.text().await.unwrap_or_default();
+    assert!(!html.contains("<script>"), "{html}");
+}
+
+#[tokio::test]
+async fn production_adds_hsts_and_hides_metrics_without_the_token() {
+    let app = TestApp::spawn_with(|c| {
+        c.environment = dnevnik_server::config::Environment::Production;
+        c.secret_key = Some("s".repeat(40));
+        c.public_url = Some("https://dnevnik.example.org".to_owned());
+        c.metrics_token = Some("metrics-secret-token".to_owned());
+    })
+    .await;
+    let health = app.get("/healthz").await;
+    assert!(
+        health
+            .headers()
+            .get("strict-transport-security")
+            .is_some_and(|v| v.to_str().unwrap_or_default().contains("max-age=")),
+    );
+    assert_eq!(app.get("/metrics").await.status(), 404);
+    let wrong = app
+        .client
+        .get(app.url("/metrics"))
+        .bearer_auth("guess")
+        .send()
+        .await;
+    assert_eq!(wrong.map(|r| r.status().as_u16()).unwrap_or(0), 404);
+    let right = app
+        .client
+        .get(app.url("/metrics"))
+        .bearer_auth("metrics-secret-token")
+        .send()
+        .await;
+    assert_eq!(right.map(|r| r.status().as_u16()).unwrap_or(0), 200);
+}

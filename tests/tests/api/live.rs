@@ -416,3 +416,71 @@ async fn every_replica_delivers_a_write_made_on_another() -> anyhow::Result<()> 
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn a_quiet_subscriber_is_kept_alive_with_pings_and_hears_the_next_mark() -> anyhow::Result<()>
+{
+    let app = TestApp::spawn_with(|c| c.ws_keepalive_secs = 1).await;
+    let w = World::build(&app).await?;
+    let a1 = id(Kind::Student, w.student_a1);
+    let mut parent = connect(&app, &w, ParentOfA).await;
+    parent
+        .subscribe("marks", MARKS, json!({ "s": a1 }))
+        .await
+        .map_err(anyhow::Error::msg)?;
+    // The client never pings (standard graphql-ws clients do not): four keep-alive intervals
+    // of silence, and the connection stays open.
+    let quiet = parent.receive(Duration::from_secs(4)).await;
+    assert!(quiet.is_none(), "the server said something: {quiet:?}");
+    assert!(parent.pings >= 3, "{} pings in 4 s", parent.pings);
+    ask(
+        &app,
+        &w,
+        TeacherOfA,
+        RECORD,
+        json!({ "s": a1, "l": id(Kind::Lesson, w.lesson_math_a), "v": 5 }),
+    )
+    .await
+    .assert_ok();
+    let heard = next_data(&mut parent, Duration::from_secs(2)).await;
+    assert_eq!(heard["markUpdated"]["mark"]["value"], 5, "{heard}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_client_that_answers_no_ping_is_closed() -> anyhow::Result<()> {
+    let app = TestApp::spawn_with(|c| c.ws_keepalive_secs = 1).await;
+    let w = World::build(&app).await?;
+    let mut parent = connect(&app, &w, ParentOfA).await;
+    let mut listener = connect(&app, &w, ParentOfA).await;
+    // Not reading means not answering pings: after three unanswered ones the server hangs up.
+    // A client that reads (and so answers) stays.
+    assert!(!listener.closed_within(Duration::from_secs(5)).await);
+    assert!(parent.closed_within(Duration::from_secs(2)).await);
+    Ok(())
+}
+
+#[tokio::test]
+async fn shutting_down_closes_subscriptions_with_a_close_frame() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await;
+    let w = World::build(&app).await?;
+    let mut parent = connect(&app, &w, ParentOfA).await;
+    parent
+        .subscribe(
+            "marks",
+            MARKS,
+            json!({ "s": id(Kind::Student, w.student_a1) }),
+        )
+        .await
+        .map_err(anyhow::Error::msg)?;
+    tokio::time::sleep(SETTLE).await;
+    app.stop().await?;
+    let closed = parent
+        .receive(Duration::from_secs(3))
+        .await
+        .unwrap_or_default();
+    assert_eq!(closed["type"], "close", "{closed}");
+    assert_eq!(closed["code"], 1001, "{closed}");
+    assert_eq!(closed["reason"], "server shutting down", "{closed}");
+    Ok(())
+}

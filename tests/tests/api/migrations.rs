@@ -28,6 +28,7 @@ const MODEL_TABLES: &[&str] = &[
     "forum_posts",
     "forum_threads",
     "guardianships",
+    "health_probes",
     "homework",
     "import_batch_rows",
     "import_batches",
@@ -106,6 +107,40 @@ async fn each_migration_rolls_back_on_its_own() -> anyhow::Result<()> {
         assert_eq!(Migrator::get_applied_migrations(&db).await?.len(), applied);
     }
     assert!(tables(&db).await?.is_empty());
+    db.close().await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_migration_that_fails_halfway_leaves_nothing_behind_and_the_next_start_completes()
+-> anyhow::Result<()> {
+    // A start killed in the middle of a migration, made deterministic: the sixth migration
+    // creates `import_batches`, `import_batch_rows`, then `audit_events`, and a table in the
+    // way of the third makes it fail after the first two.
+    let database = TestDatabase::create().await;
+    let db = Database::connect(database.url.as_str()).await?;
+    Migrator::up(&db, Some(5)).await?;
+    let backend = db.get_database_backend();
+    db.execute_raw(Statement::from_string(
+        backend,
+        "CREATE TABLE audit_events (obstacle INTEGER)",
+    ))
+    .await?;
+    assert!(Migrator::up(&db, None).await.is_err());
+    let left = tables(&db).await?;
+    assert!(
+        !left
+            .iter()
+            .any(|t| t == "import_batches" || t == "import_batch_rows"),
+        "a failed migration left tables behind: {left:?}"
+    );
+    assert_eq!(Migrator::get_applied_migrations(&db).await?.len(), 5);
+
+    // Once the obstacle is gone, the next start applies everything.
+    db.execute_raw(Statement::from_string(backend, "DROP TABLE audit_events"))
+        .await?;
+    Migrator::up(&db, None).await?;
+    assert_eq!(tables(&db).await?, MODEL_TABLES);
     db.close().await?;
     Ok(())
 }

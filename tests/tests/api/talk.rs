@@ -723,13 +723,17 @@ async fn messages_go_only_to_the_address_book_and_unread_counts_follow_reading()
         pair("Учитель Другого Класса", "STAFF"),
         pair("Ученица А1", "STUDENT"),
         pair("Родитель А", "PARENT"),
-        pair("Родитель Б", "PARENT"),
     ] {
         assert!(
             teacher.contains(&expected),
             "{expected:?} not in {teacher:?}"
         );
     }
+    // Families of classes the teacher does not teach are not in the book.
+    assert!(
+        !teacher.contains(&pair("Родитель Б", "PARENT")),
+        "{teacher:?}"
+    );
     assert!(
         !teacher
             .iter()
@@ -749,7 +753,8 @@ async fn messages_go_only_to_the_address_book_and_unread_counts_follow_reading()
         searched.assert_ok()["viewer"]["addressBook"]["nodes"]
             .as_array()
             .map(Vec::len),
-        Some(2)
+        Some(1),
+        "the search finds the one parent of the teacher's class"
     );
 
     // A parent cannot write to a teacher outside their children's classes, nor a student to
@@ -935,5 +940,60 @@ async fn messages_go_only_to_the_address_book_and_unread_counts_follow_reading()
         ],
     )
     .await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_teacher_writes_to_the_families_of_their_own_classes_and_the_administration_to_all()
+-> anyhow::Result<()> {
+    let app = TestApp::spawn().await;
+    let w = World::build(&app).await?;
+    let families = |who: Who| {
+        let app = &app;
+        let w = &w;
+        async move {
+            let book = contact_names(&ask(app, w, who, BOOK, json!({})).await);
+            let mut names: Vec<String> = book
+                .into_iter()
+                .filter(|(_, role)| role == "PARENT" || role == "STUDENT")
+                .map(|(name, _)| name)
+                .collect();
+            names.sort();
+            names
+        }
+    };
+    // 5А: student A1 signs in herself; parent A. 6Б: parent B.
+    let class_a = vec!["Родитель А".to_owned(), "Ученица А1".to_owned()];
+    assert_eq!(families(TeacherOfA).await, class_a);
+    assert_eq!(families(ClassTeacherOfA).await, class_a);
+    assert_eq!(
+        families(TeacherOfOther).await,
+        vec!["Родитель Б".to_owned()]
+    );
+    assert_eq!(
+        families(AdminOfSchool).await,
+        vec![
+            "Родитель А".to_owned(),
+            "Родитель Б".to_owned(),
+            "Ученица А1".to_owned()
+        ]
+    );
+    // Writing to a family outside one's classes is refused like any stranger.
+    let parent_b = account_of(&app, &w, ParentOfB).await;
+    let start = "mutation($i: StartConversationInput!) { startConversation(input: $i) { conversation { id } } }";
+    let refused = ask(
+        &app,
+        &w,
+        TeacherOfA,
+        start,
+        json!({ "i": { "recipientIds": [parent_b], "subject": "Вопрос", "body": "Здравствуйте" } }),
+    )
+    .await;
+    assert_eq!(
+        refused.error_fields(),
+        vec!["recipientIds"],
+        "{}",
+        refused.body
+    );
     Ok(())
 }
