@@ -230,6 +230,37 @@ pub struct Config {
     )]
     pub request_timeout_secs: u64,
 
+    /// Largest GraphQL answer, in KiB. A bigger one is not sent: the client gets
+    /// `BAD_USER_INPUT` and asks for less (a shorter range, smaller pages).
+    #[arg(
+        long,
+        env = "DNEVNIK_GRAPHQL_MAX_RESPONSE_KIB",
+        default_value_t = 4096,
+        global = true
+    )]
+    pub graphql_max_response_kib: usize,
+
+    /// GraphQL operations of complexity at least `DNEVNIK_GRAPHQL_HEAVY_COMPLEXITY` that may run
+    /// at once; more wait their turn (up to 5 s, then `UNAVAILABLE`), so that a few large
+    /// reports cannot starve everyone's small requests.
+    #[arg(
+        long,
+        env = "DNEVNIK_GRAPHQL_HEAVY_CONCURRENCY",
+        default_value_t = 2,
+        global = true
+    )]
+    pub graphql_heavy_concurrency: usize,
+
+    /// The complexity from which a GraphQL operation counts as heavy (see
+    /// `DNEVNIK_GRAPHQL_HEAVY_CONCURRENCY`).
+    #[arg(
+        long,
+        env = "DNEVNIK_GRAPHQL_HEAVY_COMPLEXITY",
+        default_value_t = 5_000,
+        global = true
+    )]
+    pub graphql_heavy_complexity: usize,
+
     /// Seconds between the server's WebSocket pings on `/graphql/ws`. They keep proxies from
     /// closing a quiet subscription (nginx's default idle timeout is 60 s); a client that
     /// answers none of three in a row is gone and its connection is closed.
@@ -250,11 +281,13 @@ pub struct Config {
     )]
     pub graphql_max_depth: usize,
 
-    /// Largest GraphQL query complexity accepted (list fields count `first` × their selection).
+    /// Largest GraphQL query complexity accepted: about the number of values an answer may
+    /// carry (a connection counts `first` × its selection, a plain list its expected length ×
+    /// its selection; docs/API.md lists the lengths).
     #[arg(
         long,
         env = "DNEVNIK_GRAPHQL_MAX_COMPLEXITY",
-        default_value_t = 1000,
+        default_value_t = 50_000,
         global = true
     )]
     pub graphql_max_complexity: usize,
@@ -424,9 +457,12 @@ impl Config {
             request_timeout_secs: 10,
             db_acquire_timeout_ms: 2_000,
             ws_keepalive_secs: 25,
+            graphql_max_response_kib: 4096,
+            graphql_heavy_concurrency: 2,
+            graphql_heavy_complexity: 5_000,
             metrics_token: None,
             graphql_max_depth: 10,
-            graphql_max_complexity: 1000,
+            graphql_max_complexity: 50_000,
             graphql_max_aliases: 15,
             graphql_max_root_fields: 20,
             graphql_max_fields: 250,
@@ -614,6 +650,9 @@ impl fmt::Debug for Config {
             .field("db_statement_timeout_ms", &self.db_statement_timeout_ms)
             .field("request_timeout_secs", &self.request_timeout_secs)
             .field("ws_keepalive_secs", &self.ws_keepalive_secs)
+            .field("graphql_max_response_kib", &self.graphql_max_response_kib)
+            .field("graphql_heavy_concurrency", &self.graphql_heavy_concurrency)
+            .field("graphql_heavy_complexity", &self.graphql_heavy_complexity)
             .field("graphql_max_depth", &self.graphql_max_depth)
             .field("graphql_max_complexity", &self.graphql_max_complexity)
             .field("graphql_max_aliases", &self.graphql_max_aliases)

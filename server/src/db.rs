@@ -19,7 +19,9 @@ pub async fn connect(config: &Config) -> Result<DatabaseConnection, DbErr> {
     connect_url(
         &config.database_url(),
         config.db_max_connections,
-        Duration::from_millis(config.db_statement_timeout_ms),
+        // A statement never outlives the request that started it: past the request timeout
+        // nobody waits for its answer.
+        Duration::from_millis(config.db_statement_timeout_ms).min(config.request_timeout()),
         Duration::from_millis(config.db_acquire_timeout_ms),
     )
     .await

@@ -164,9 +164,15 @@ impl TestApp {
 
     /// An application over the demo school, seeded as the server seeds it on first start.
     pub async fn spawn_demo() -> Self {
+        Self::spawn_demo_with(|_| {}).await
+    }
+
+    /// An application over the demo school whose configuration the test adjusts first.
+    pub async fn spawn_demo_with(adjust: impl FnOnce(&mut Config)) -> Self {
         let database = TestDatabase::create_with(Contents::Demo).await;
         let mut config = test_config(&database.url);
         config.demo = true;
+        adjust(&mut config);
         Self::start(database, config).await
     }
 

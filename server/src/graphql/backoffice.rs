@@ -22,6 +22,7 @@ use super::school::School;
 use super::student::{Student, page_size};
 use crate::auth::access_code::IssuedCode;
 use crate::error::{AppError, AppResult};
+use crate::graphql::cost;
 use crate::policy::Access;
 use crate::service::{applications, audit, calendar_days, codes, guardianships, refusal_reasons};
 
@@ -326,6 +327,7 @@ impl AccessApplication {
     }
 
     /// The reasons of a refusal.
+    #[graphql(complexity = "cost::times(cost::FEW, child_complexity)")]
     async fn refusal_reasons(&self, ctx: &Context<'_>) -> AppResult<Vec<RefusalReason>> {
         let rows = applications::refusal_reasons_of(ctx.db()?, self.0.id).await?;
         Ok(rows.into_iter().map(RefusalReason).collect())
@@ -342,6 +344,7 @@ impl AccessApplication {
     }
 
     /// Students of the school who may be the stated child.
+    #[graphql(complexity = "cost::times(cost::FEW, child_complexity)")]
     async fn candidates(&self, ctx: &Context<'_>) -> AppResult<Vec<Student>> {
         let rows = applications::candidates(ctx.db()?, &self.0).await?;
         Ok(Student::group(rows, |_| Access::Full))
@@ -381,12 +384,14 @@ impl AccessApplication {
     }
 
     /// The codes issued for it, newest first.
+    #[graphql(complexity = "cost::times(cost::FEW, child_complexity)")]
     async fn access_codes(&self, ctx: &Context<'_>) -> AppResult<Vec<AccessCode>> {
         let rows = codes::of_application(ctx.db()?, self.0.id).await?;
         Ok(rows.into_iter().map(AccessCode).collect())
     }
 
     /// Its history from the audit log, oldest first.
+    #[graphql(complexity = "cost::times(cost::CATALOGUE, child_complexity)")]
     async fn history(&self, ctx: &Context<'_>) -> AppResult<Vec<AuditEvent>> {
         let viewer = ctx.viewer()?;
         let filter = audit::AuditFilter {
@@ -652,6 +657,7 @@ pub struct StatusCount {
 #[derive(SimpleObject)]
 pub struct AdminDashboard {
     /// Applications by status.
+    #[graphql(complexity = "cost::times(cost::FEW, child_complexity)")]
     pub by_status: Vec<StatusCount>,
     /// Undecided past their due date.
     pub overdue: i32,
@@ -711,7 +717,7 @@ pub struct BackOfficeQuery;
 impl BackOfficeQuery {
     /// A school's applications, undecided ones by due date first. The school's administrators
     /// only.
-    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
+    #[graphql(complexity = "cost::times(first.unwrap_or(20).max(0) as usize, child_complexity)")]
     #[expect(clippy::too_many_arguments, reason = "the filters of a GraphQL field")]
     async fn access_applications(
         &self,
@@ -774,6 +780,7 @@ impl BackOfficeQuery {
     }
 
     /// The refusal-reason catalogue; inactive reasons for the department only.
+    #[graphql(complexity = "cost::times(cost::CATALOGUE, child_complexity)")]
     async fn refusal_reasons(
         &self,
         ctx: &Context<'_>,
@@ -810,7 +817,7 @@ impl BackOfficeQuery {
 
     /// The audit log, newest first: all of it for the department, one's schools' for school
     /// administrators.
-    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
+    #[graphql(complexity = "cost::times(first.unwrap_or(20).max(0) as usize, child_complexity)")]
     #[expect(clippy::too_many_arguments, reason = "the filters of a GraphQL field")]
     async fn audit_events(
         &self,
@@ -866,6 +873,7 @@ impl BackOfficeQuery {
     }
 
     /// The special days of a calendar year (holidays, moved days off, working weekends).
+    #[graphql(complexity = "cost::times(cost::CATALOGUE, child_complexity)")]
     async fn business_calendar(&self, ctx: &Context<'_>, year: i32) -> AppResult<Vec<CalendarDay>> {
         ctx.viewer()?;
         let rows = calendar_days::of_year(ctx.db()?, year).await?;
@@ -1019,6 +1027,7 @@ pub struct ClassEnvelope {
 #[derive(SimpleObject)]
 pub struct IssueClassStudentCodesPayload {
     /// One per student without a student sign-in, by surname.
+    #[graphql(complexity = "cost::times(cost::STUDENTS_PER_CLASS, child_complexity)")]
     pub envelopes: Vec<ClassEnvelope>,
 }
 

@@ -15,6 +15,7 @@ use super::scalars::DateTime;
 use super::school::{ClassUnit, School};
 use super::student::page_size;
 use crate::error::{AppError, AppResult};
+use crate::graphql::cost;
 use crate::service::communication as service;
 
 /// A sign-in account, shown by its display name.
@@ -290,7 +291,7 @@ impl ForumThread {
     }
 
     /// The posts, oldest first. Hidden posts appear to moderators only.
-    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
+    #[graphql(complexity = "cost::times(first.unwrap_or(20).max(0) as usize, child_complexity)")]
     async fn posts(
         &self,
         ctx: &Context<'_>,
@@ -379,6 +380,7 @@ impl Conversation {
     }
 
     /// Who takes part.
+    #[graphql(complexity = "cost::times(cost::PARTICIPANTS, child_complexity)")]
     async fn participants(&self, ctx: &Context<'_>) -> AppResult<Vec<Account>> {
         let rows = super::loaders::participants(ctx, self.model.id).await?;
         let mut accounts = Vec::new();
@@ -391,7 +393,7 @@ impl Conversation {
     }
 
     /// The messages, newest first.
-    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
+    #[graphql(complexity = "cost::times(first.unwrap_or(20).max(0) as usize, child_complexity)")]
     async fn messages(
         &self,
         ctx: &Context<'_>,
@@ -488,6 +490,7 @@ impl Message {
     }
 
     /// Read receipts: the other participants who have read it.
+    #[graphql(complexity = "cost::times(cost::PARTICIPANTS, child_complexity)")]
     async fn read_by(&self, ctx: &Context<'_>) -> AppResult<Vec<Account>> {
         let mut accounts = Vec::new();
         for id in &self.read_by {

@@ -19,6 +19,7 @@ use super::scalars::{Date, DateTime, LocalTime};
 use super::school::{ClassUnit, StaffMember, StudyPeriod, Subject};
 use super::student::Student;
 use crate::error::{AppError, AppResult};
+use crate::graphql::cost;
 use crate::policy::Access;
 use crate::service::diary::{self as diary_service, MarkView, by_id};
 use crate::service::progress;
@@ -152,6 +153,7 @@ impl DiaryDay {
     }
 
     /// The day's lessons in order.
+    #[graphql(complexity = "cost::times(cost::LESSONS_PER_DAY, child_complexity)")]
     async fn lessons(&self) -> Vec<DiaryLesson> {
         self.0.lessons.iter().cloned().map(DiaryLesson).collect()
     }
@@ -215,11 +217,13 @@ impl DiaryLesson {
     }
 
     /// Homework to have done for this lesson.
+    #[graphql(complexity = "cost::times(cost::PER_LESSON, child_complexity)")]
     async fn homework_due(&self) -> Vec<Homework> {
         self.0.homework_due.iter().cloned().map(Homework).collect()
     }
 
     /// Homework set at this lesson.
+    #[graphql(complexity = "cost::times(cost::PER_LESSON, child_complexity)")]
     async fn homework_given(&self) -> Vec<Homework> {
         self.0
             .homework_given
@@ -230,6 +234,7 @@ impl DiaryLesson {
     }
 
     /// The student's marks from this lesson.
+    #[graphql(complexity = "cost::times(cost::PER_LESSON, child_complexity)")]
     async fn marks(&self) -> Vec<Mark> {
         self.0.marks.iter().cloned().map(Mark).collect()
     }
@@ -240,6 +245,7 @@ impl DiaryLesson {
     }
 
     /// Teacher remarks about the student at this lesson.
+    #[graphql(complexity = "cost::times(cost::PER_LESSON, child_complexity)")]
     async fn remarks(&self) -> Vec<Remark> {
         self.0.remarks.iter().cloned().map(Remark).collect()
     }
@@ -384,6 +390,7 @@ impl Mark {
 
     /// Every change to the mark, oldest first: who, when, old → new. Seen by whoever sees the
     /// mark — the family included.
+    #[graphql(complexity = "cost::times(cost::PARTICIPANTS, child_complexity)")]
     async fn history(&self, ctx: &Context<'_>) -> AppResult<Vec<MarkRevision>> {
         Ok(loaders::mark_history(ctx, self.0.mark.id)
             .await?
@@ -723,11 +730,13 @@ impl SubjectProgress {
     }
 
     /// Who teaches it.
+    #[graphql(complexity = "cost::times(cost::TEACHERS_PER_SUBJECT, child_complexity)")]
     async fn teachers(&self) -> Vec<StaffMember> {
         self.0.teachers.iter().cloned().map(StaffMember).collect()
     }
 
     /// The marks of the period, oldest first.
+    #[graphql(complexity = "cost::times(cost::MARKS_PER_SUBJECT, child_complexity)")]
     async fn marks(&self) -> Vec<Mark> {
         self.0.marks.iter().cloned().map(Mark).collect()
     }
@@ -796,6 +805,7 @@ impl FinalMarksRow {
     }
 
     /// One cell per period, in the table's column order.
+    #[graphql(complexity = "cost::times(cost::PERIODS, child_complexity)")]
     async fn cells(&self) -> &[FinalMarkCell] {
         &self.cells
     }
@@ -808,11 +818,13 @@ pub struct FinalMarksTable(pub progress::FinalMarksTable);
 #[Object]
 impl FinalMarksTable {
     /// The columns: the quarters in order, then the year.
+    #[graphql(complexity = "cost::times(cost::PERIODS, child_complexity)")]
     async fn study_periods(&self) -> Vec<StudyPeriod> {
         self.0.periods.iter().cloned().map(StudyPeriod).collect()
     }
 
     /// The rows: subjects with at least one final mark.
+    #[graphql(complexity = "cost::times(cost::SUBJECTS, child_complexity)")]
     async fn rows(&self) -> Vec<FinalMarksRow> {
         self.0
             .rows
@@ -847,6 +859,7 @@ pub struct AttendanceSummary {
     /// Times late.
     pub late: i32,
     /// Every record, oldest first.
+    #[graphql(complexity = "cost::times(cost::ATTENDANCE, child_complexity)")]
     pub entries: Vec<AttendanceRecord>,
 }
 
@@ -920,11 +933,13 @@ impl ClassJournalRow {
     }
 
     /// Their marks in the subject, oldest first; each refers to its lesson by date.
+    #[graphql(complexity = "cost::times(cost::JOURNAL_LESSONS, child_complexity)")]
     async fn marks(&self) -> Vec<Mark> {
         self.marks.iter().cloned().map(Mark).collect()
     }
 
     /// Their absences and lateness at the journal's lessons.
+    #[graphql(complexity = "cost::times(cost::ATTENDANCE, child_complexity)")]
     async fn attendance(&self) -> Vec<AttendanceRecord> {
         self.attendance
             .iter()
@@ -1034,11 +1049,13 @@ impl ClassJournal {
     }
 
     /// The columns: the subject's lessons in the range, in order.
+    #[graphql(complexity = "cost::times(cost::JOURNAL_LESSONS, child_complexity)")]
     async fn lessons(&self) -> Vec<Lesson> {
         self.lessons.iter().cloned().map(Lesson).collect()
     }
 
     /// The rows: one per student, by surname.
+    #[graphql(complexity = "cost::times(cost::STUDENTS_PER_CLASS, child_complexity)")]
     async fn rows(&self) -> &[ClassJournalRow] {
         &self.rows
     }

@@ -4,7 +4,9 @@
 pub mod backoffice;
 pub mod communication;
 pub mod context;
+pub mod cost;
 pub mod diary;
+pub mod fairness;
 pub mod ids;
 pub mod journal;
 pub mod limits;
@@ -81,7 +83,11 @@ pub fn build_schema(config: &Config) -> DnevnikSchema {
         max_root_fields: config.graphql_max_root_fields,
         max_fields: config.graphql_max_fields,
         max_sensitive_mutations: 1,
-    });
+    })
+    .extension(fairness::HeavyGate::new(
+        config.graphql_heavy_concurrency,
+        config.graphql_heavy_complexity,
+    ));
     if !config.graphql_introspection() {
         builder = builder.disable_introspection();
     }
@@ -178,7 +184,7 @@ impl DiaryQuery {
     }
 
     /// The news feed: city news, the viewer's schools' and classes' news, newest first.
-    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
+    #[graphql(complexity = "cost::times(first.unwrap_or(20).max(0) as usize, child_complexity)")]
     async fn news(
         &self,
         ctx: &Context<'_>,
@@ -200,6 +206,7 @@ impl DiaryQuery {
 
     /// Events and parent meetings of the viewer's schools and classes from `from` to `to`
     /// (days, school time, both included; at most 366 days and 500 events).
+    #[graphql(complexity = "cost::times(cost::events(&from, &to), child_complexity)")]
     async fn events(&self, ctx: &Context<'_>, from: Date, to: Date) -> AppResult<Vec<Event>> {
         let viewer = ctx.viewer()?;
         if to.0 < from.0 || (to.0 - from.0).num_days() >= 366 {
@@ -216,7 +223,7 @@ impl DiaryQuery {
 
     /// Forum threads the viewer may read: pinned ones first, then latest activity first;
     /// optionally of one class.
-    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
+    #[graphql(complexity = "cost::times(first.unwrap_or(20).max(0) as usize, child_complexity)")]
     async fn forum_threads(
         &self,
         ctx: &Context<'_>,
@@ -248,7 +255,7 @@ impl DiaryQuery {
     }
 
     /// The viewer's conversations, latest activity first.
-    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
+    #[graphql(complexity = "cost::times(first.unwrap_or(20).max(0) as usize, child_complexity)")]
     async fn conversations(
         &self,
         ctx: &Context<'_>,

@@ -12,6 +12,7 @@ use super::loaders;
 use super::scalars::Date;
 use super::student::Student;
 use crate::error::{AppError, AppResult};
+use crate::graphql::cost;
 use crate::service::{diary, structure};
 
 /// A school (образовательное учреждение).
@@ -52,6 +53,7 @@ impl School {
     }
 
     /// Academic years, newest first. Members of the school only.
+    #[graphql(complexity = "cost::times(cost::YEARS, child_complexity)")]
     async fn academic_years(&self, ctx: &Context<'_>) -> AppResult<Vec<AcademicYear>> {
         let viewer = ctx.viewer()?;
         if !viewer.member_of_school(self.0.id) {
@@ -63,6 +65,7 @@ impl School {
 
     /// Classes: all of them for the school's administrators, otherwise the classes the viewer
     /// teaches, leads or has children in.
+    #[graphql(complexity = "cost::times(cost::CLASSES, child_complexity)")]
     async fn class_units(&self, ctx: &Context<'_>) -> AppResult<Vec<ClassUnit>> {
         let viewer = ctx.viewer()?;
         let classes = structure::class_units(ctx.db()?, self.0.id).await?;
@@ -76,6 +79,7 @@ impl School {
     }
 
     /// Subjects taught at the school. Members of the school only.
+    #[graphql(complexity = "cost::times(cost::SUBJECTS, child_complexity)")]
     async fn subjects(&self, ctx: &Context<'_>) -> AppResult<Vec<Subject>> {
         let viewer = ctx.viewer()?;
         if !viewer.member_of_school(self.0.id) {
@@ -87,6 +91,7 @@ impl School {
 
     /// The forms of assessment marks are given for, in the school's order. Members of the
     /// school only.
+    #[graphql(complexity = "cost::times(cost::CONTROL_FORMS, child_complexity)")]
     async fn control_forms(&self, ctx: &Context<'_>) -> AppResult<Vec<super::diary::ControlForm>> {
         let viewer = ctx.viewer()?;
         if !viewer.member_of_school(self.0.id) {
@@ -97,6 +102,7 @@ impl School {
     }
 
     /// Staff of the school. The school's administrators and staff only.
+    #[graphql(complexity = "cost::times(cost::STAFF, child_complexity)")]
     async fn staff(&self, ctx: &Context<'_>) -> AppResult<Vec<StaffMember>> {
         let viewer = ctx.viewer()?;
         if !viewer.administers_school(self.0.id) && !viewer.works_at(self.0.id) {
@@ -134,6 +140,7 @@ impl AcademicYear {
     }
 
     /// Quarters (or trimesters, half-years) in order, and the year itself last.
+    #[graphql(complexity = "cost::times(cost::PERIODS, child_complexity)")]
     async fn study_periods(&self, ctx: &Context<'_>) -> AppResult<Vec<StudyPeriod>> {
         let periods = structure::study_periods(ctx.db()?, self.0.id).await?;
         Ok(periods.into_iter().map(StudyPeriod).collect())
@@ -248,6 +255,7 @@ impl ClassUnit {
 
     /// The students, by surname. For the class's teachers and the school's administrators
     /// only: parents and students never see a roster.
+    #[graphql(complexity = "cost::times(cost::STUDENTS_PER_CLASS, child_complexity)")]
     async fn students(&self, ctx: &Context<'_>) -> AppResult<Vec<Student>> {
         let viewer = ctx.viewer()?;
         let access = viewer
@@ -259,6 +267,9 @@ impl ClassUnit {
 
     /// The class's timetable in a date range (at most 93 days): every lesson in order, with
     /// topics. For members of the class: its teachers, its students and their parents.
+    #[graphql(
+        complexity = "cost::times(cost::days(&from, &to) * cost::LESSONS_PER_DAY, child_complexity)"
+    )]
     async fn lessons(&self, ctx: &Context<'_>, from: Date, to: Date) -> AppResult<Vec<Lesson>> {
         let viewer = ctx.viewer()?;
         if !viewer.member_of_class(self.0.id, self.0.school_id) {

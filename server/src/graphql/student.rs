@@ -24,6 +24,7 @@ use super::page::{self, Page};
 use super::scalars::Date;
 use super::school::{ClassUnit, School, full_name};
 use crate::error::{AppError, AppResult};
+use crate::graphql::cost;
 use crate::policy::{Access, StudentRef};
 use crate::service::diary::{self as diary_service, Scoped};
 use crate::service::{marks, progress, records};
@@ -185,6 +186,7 @@ impl Student {
 
     /// The diary for any date range (at most 93 days): every day with its lessons, homework,
     /// marks, attendance and remarks.
+    #[graphql(complexity = "cost::times(cost::days(&from, &to), child_complexity)")]
     async fn diary(&self, ctx: &Context<'_>, from: Date, to: Date) -> AppResult<Vec<DiaryDay>> {
         Ok(self
             .diary_days(ctx, from.0, to.0)
@@ -195,6 +197,7 @@ impl Student {
     }
 
     /// The timetable of the week (Monday to Sunday) containing `weekOf`.
+    #[graphql(complexity = "cost::times(7, child_complexity)")]
     async fn schedule(&self, ctx: &Context<'_>, week_of: Date) -> AppResult<Vec<ScheduleDay>> {
         let monday = week_of.0.week(Weekday::Mon).first_day();
         let sunday = week_of.0.week(Weekday::Mon).last_day();
@@ -211,7 +214,7 @@ impl Student {
     }
 
     /// Marks, newest first, filtered by dates, subject and study period.
-    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
+    #[graphql(complexity = "cost::times(first.unwrap_or(20).max(0) as usize, child_complexity)")]
     #[expect(clippy::too_many_arguments, reason = "the filters of a GraphQL field")]
     async fn marks(
         &self,
@@ -244,6 +247,7 @@ impl Student {
 
     /// Progress per subject in a study period (default: the current quarter): marks, weighted
     /// average, the school's rounding, final mark, missed lessons.
+    #[graphql(complexity = "cost::times(cost::SUBJECTS, child_complexity)")]
     async fn subjects(
         &self,
         ctx: &Context<'_>,
@@ -323,6 +327,9 @@ impl Student {
     }
 
     /// Homework due in a date range (at most 93 days), optionally of one subject.
+    #[graphql(
+        complexity = "cost::times(cost::days(&from, &to) * cost::PER_LESSON * 2, child_complexity)"
+    )]
     async fn homework(
         &self,
         ctx: &Context<'_>,
@@ -351,6 +358,7 @@ impl Student {
     }
 
     /// The parents linked to this student. The school's administrators only.
+    #[graphql(complexity = "cost::times(cost::FEW, child_complexity)")]
     async fn guardianships(
         &self,
         ctx: &Context<'_>,
@@ -360,6 +368,7 @@ impl Student {
 
     /// The access codes issued for this student, newest first (never the codes themselves).
     /// The school's administrators only.
+    #[graphql(complexity = "cost::times(cost::FEW, child_complexity)")]
     async fn access_codes(
         &self,
         ctx: &Context<'_>,
@@ -368,6 +377,7 @@ impl Student {
     }
 
     /// Results of external assessments (МЦКО, ВПР), newest first.
+    #[graphql(complexity = "cost::times(cost::FEW, child_complexity)")]
     async fn external_assessments(&self, ctx: &Context<'_>) -> AppResult<Vec<ExternalAssessment>> {
         let rows = records::external_assessments(ctx.db()?, &self.scoped()).await?;
         Ok(rows.into_iter().map(ExternalAssessment).collect())
@@ -382,6 +392,7 @@ pub struct ScheduleDay {
     /// The holiday's name, when the day is one.
     pub holiday: Option<String>,
     /// The lessons in order.
+    #[graphql(complexity = "cost::times(cost::LESSONS_PER_DAY, child_complexity)")]
     pub lessons: Vec<Lesson>,
 }
 

@@ -16,6 +16,7 @@ use super::school::{ClassUnit, School, StaffMember, Subject};
 use super::student::Student;
 use crate::auth::session as sessions;
 use crate::error::{AppError, AppResult};
+use crate::graphql::cost;
 use crate::policy::{Access, Viewer as PolicyViewer};
 use crate::service::{communication, structure};
 
@@ -76,6 +77,7 @@ impl RoleAssignment {
     }
 
     /// The subjects taught in that class, for teachers.
+    #[graphql(complexity = "cost::times(cost::ROLES, child_complexity)")]
     async fn subjects(&self, ctx: &Context<'_>) -> AppResult<Vec<Subject>> {
         let mut subjects = Vec::new();
         for id in &self.subject_ids {
@@ -214,6 +216,7 @@ impl Viewer {
     }
 
     /// Every role the viewer holds, with its scope.
+    #[graphql(complexity = "cost::times(cost::ROLES, child_complexity)")]
     async fn roles(&self, ctx: &Context<'_>) -> AppResult<Vec<RoleAssignment>> {
         let viewer = policy_viewer(ctx)?;
         let mut roles = Vec::new();
@@ -285,6 +288,7 @@ impl Viewer {
 
     /// The viewer's own students: a parent's linked children with the parent's label for each,
     /// or a student's own record. Empty for staff.
+    #[graphql(complexity = "cost::times(cost::CHILDREN, child_complexity)")]
     async fn students(&self, ctx: &Context<'_>) -> AppResult<Vec<LinkedStudent>> {
         let viewer = policy_viewer(ctx)?;
         let ids = viewer.own_students();
@@ -314,6 +318,7 @@ impl Viewer {
     }
 
     /// The viewer's staff records, one per school they work at.
+    #[graphql(complexity = "cost::times(cost::STAFF_POSTS, child_complexity)")]
     async fn staff_posts(&self, ctx: &Context<'_>) -> AppResult<Vec<StaffMember>> {
         let viewer = policy_viewer(ctx)?;
         let mut posts = Vec::new();
@@ -329,6 +334,7 @@ impl Viewer {
 
     /// A teacher's own lessons in the week (Monday to Sunday) containing `weekOf`, including
     /// lessons they replace someone at.
+    #[graphql(complexity = "cost::times(cost::TEACHER_WEEK, child_complexity)")]
     async fn timetable(&self, ctx: &Context<'_>, week_of: Date) -> AppResult<Vec<Lesson>> {
         let viewer = policy_viewer(ctx)?;
         let staff: Vec<i64> = viewer.staff.iter().map(|s| s.staff_id).collect();
@@ -343,6 +349,7 @@ impl Viewer {
     }
 
     /// The viewer's live sessions, newest first.
+    #[graphql(complexity = "cost::times(cost::SESSIONS, child_complexity)")]
     async fn sessions(&self, ctx: &Context<'_>) -> AppResult<Vec<Session>> {
         let viewer = policy_viewer(ctx)?;
         let rows = sessions::list(ctx.db()?, viewer.account_id, chrono::Utc::now()).await?;
@@ -358,7 +365,7 @@ impl Viewer {
     /// The viewer's notifications, newest first: new and changed marks, homework, absences,
     /// remarks, messages, news. Those about a child show only while the viewer still sees
     /// that child.
-    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
+    #[graphql(complexity = "cost::times(first.unwrap_or(20).max(0) as usize, child_complexity)")]
     async fn notifications(
         &self,
         ctx: &Context<'_>,
@@ -385,7 +392,7 @@ impl Viewer {
     /// the teachers and class teachers of their children's classes and their schools'
     /// administration; for a student, their class's teachers; for staff, anyone of their
     /// school. `search` matches names and details.
-    #[graphql(complexity = "first.unwrap_or(20).max(0) as usize * child_complexity")]
+    #[graphql(complexity = "cost::times(first.unwrap_or(20).max(0) as usize, child_complexity)")]
     async fn address_book(
         &self,
         ctx: &Context<'_>,

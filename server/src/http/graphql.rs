@@ -68,11 +68,48 @@ pub async fn execute(
     let mut response = state.schema.execute(request).await;
     label_errors(&mut response);
     let extra_headers = response.http_headers.clone();
-    let mut answer = (StatusCode::OK, axum::Json(response)).into_response();
+    let limit = state.config.graphql_max_response_kib.saturating_mul(1024);
+    let mut answer = match serde_json::to_vec(&response) {
+        Ok(body) if body.len() <= limit => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "application/json")],
+            body,
+        )
+            .into_response(),
+        Ok(body) => {
+            tracing::warn!(bytes = body.len(), "a GraphQL answer over the size limit");
+            too_large(body.len(), limit)
+        }
+        Err(err) => return graphql_error(crate::error::AppError::internal(err)),
+    };
     for (name, value) in extra_headers.iter() {
         answer.headers_mut().append(name, value.clone());
     }
     answer
+}
+
+/// The answer instead of one over the size limit: GraphQL-shaped, `data: null`, with the
+/// sizes, so that the client can ask for less.
+fn too_large(bytes: usize, limit: usize) -> Response {
+    let megabytes = |n: usize| {
+        if n >= 1024 * 1024 {
+            format!("{:.1} MB", n as f64 / (1024.0 * 1024.0))
+        } else {
+            format!("{} KB", n.div_ceil(1024))
+        }
+    };
+    let body = json!({
+        "data": null,
+        "errors": [{
+            "message": format!(
+                "The answer would be {}, over the limit of {}: ask for a shorter range or smaller pages.",
+                megabytes(bytes),
+                megabytes(limit)
+            ),
+            "extensions": { "code": "BAD_USER_INPUT" },
+        }],
+    });
+    (StatusCode::OK, axum::Json(body)).into_response()
 }
 
 /// Gives every error a code. Resolver errors carry theirs; what remains are the engine's

@@ -260,3 +260,109 @@ async fn control_characters_in_text_are_refused_as_bad_input_and_nothing_is_writ
     assert_eq!(query.status(), 422);
     Ok(())
 }
+
+const QUARTER: &str = "query($from: Date!, $to: Date!) { viewer { students { student {
+  diary(from: $from, to: $to) { date lessons { number topic subject { name } marks { value weight }
+  homeworkGiven { text } } } } } } }";
+
+#[tokio::test]
+async fn an_answer_over_the_size_limit_is_refused_with_the_sizes() {
+    let app = TestApp::spawn_demo_with(|c| c.graphql_max_response_kib = 16).await;
+    let token = app.sign_in("student", "demo-student").await;
+    let today = chrono::Local::now().date_naive();
+    let range = |days: i64| {
+        json!({
+            "from": (today - chrono::Duration::days(days)).to_string(),
+            "to": today.to_string(),
+        })
+    };
+    let day = app.graphql_as(&token, QUARTER, range(0)).await;
+    day.assert_ok();
+    let quarter = app.graphql_as(&token, QUARTER, range(90)).await;
+    assert_eq!(
+        quarter.error_codes(),
+        ["BAD_USER_INPUT"],
+        "{}",
+        quarter.body
+    );
+    assert!(quarter.data().is_null());
+    let message = quarter.body["errors"][0]["message"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(message.contains("over the limit of 16 KB"), "{message}");
+}
+
+#[tokio::test]
+async fn heavy_operations_take_turns_and_cheap_ones_never_wait() -> anyhow::Result<()> {
+    use dnevnik_server::graphql::ids::{Kind, encode};
+    use dnevnik_tests::world::{Who, World};
+    use sea_orm::{ConnectionTrait, Database, Statement, TransactionTrait};
+
+    // One heavy operation at a time; `{ __typename }` (complexity 1) is cheap, anything of
+    // complexity 3 or more heavy.
+    let app = TestApp::spawn_with(|c| {
+        c.graphql_heavy_concurrency = 1;
+        c.graphql_heavy_complexity = 3;
+    })
+    .await;
+    let w = World::build(&app).await?;
+    // A write held up by a lock another client holds keeps the only turn busy.
+    let other = Database::connect(app.database.url.as_str()).await?;
+    let backend = other.get_database_backend();
+    let lock = if app.database.is_postgres() {
+        let txn = other.begin().await?;
+        txn.execute_raw(Statement::from_string(
+            backend,
+            "LOCK TABLE marks IN ACCESS EXCLUSIVE MODE",
+        ))
+        .await?;
+        txn
+    } else {
+        let txn = dnevnik_server::db::begin_write(&other).await?;
+        txn.execute_raw(Statement::from_string(
+            backend,
+            "UPDATE marks SET comment = comment WHERE id = 0",
+        ))
+        .await?;
+        txn
+    };
+    let post = |who: Who, query: &'static str, variables: Value| {
+        let client = app.client.clone();
+        let url = app.url("/graphql");
+        let token = w.token(who).unwrap_or_default().to_owned();
+        tokio::spawn(async move {
+            let response = client
+                .post(url)
+                .bearer_auth(token)
+                .json(&json!({ "query": query, "variables": variables }))
+                .send()
+                .await
+                .ok()?;
+            response.json::<Value>().await.ok()
+        })
+    };
+    let record = post(
+        Who::TeacherOfA,
+        "mutation($s: ID!, $l: ID!) { recordMark(input: {studentId: $s, lessonId: $l, value: 4}) { mark { id } } }",
+        json!({
+            "s": encode(Kind::Student, w.student_a1).0,
+            "l": encode(Kind::Lesson, w.lesson_math_a).0,
+        }),
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let heavy = post(Who::ParentOfA, "{ viewer { account { id } } }", json!({}));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // A cheap operation runs while the turn is taken.
+    still_answers(&app).await;
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert!(
+        !heavy.is_finished(),
+        "a heavy operation did not wait its turn"
+    );
+    lock.rollback().await?;
+    let recorded = record.await?.unwrap_or_default();
+    assert!(recorded["errors"].is_null(), "{recorded}");
+    let answered = heavy.await?.unwrap_or_default();
+    assert!(answered["errors"].is_null(), "{answered}");
+    Ok(())
+}

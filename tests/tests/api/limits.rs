@@ -23,7 +23,8 @@ fn nested(depth: usize) -> String {
 
 #[tokio::test]
 async fn depth_is_accepted_at_ten_and_rejected_at_eleven() {
-    let app = TestApp::spawn().await;
+    // Nested lists of classes multiply the complexity: lift that limit to see the depth one.
+    let app = TestApp::spawn_with(|c| c.graphql_max_complexity = usize::MAX).await;
     let at = app.graphql(&nested(10), json!({})).await;
     assert!(!rejected(&at), "depth 10 rejected: {}", at.body);
     let past = app.graphql(&nested(11), json!({})).await;
@@ -36,34 +37,36 @@ async fn depth_is_accepted_at_ten_and_rejected_at_eleven() {
 }
 
 #[tokio::test]
-async fn complexity_counts_page_sizes_and_stops_at_its_limit() {
-    // marks(first: N) { nodes { id } } costs 2N; viewer, students and student 1 each: 3 + 2N.
-    let app = TestApp::spawn_with(|c| c.graphql_max_complexity = 23).await;
+async fn complexity_counts_page_sizes_and_list_lengths_and_stops_at_its_limit() {
+    // marks(first: N) { nodes { id } } costs 2N; student adds 1; the plain list `students`
+    // counts its expected length, two children: 2 × (1 + 2N); viewer adds 1: 3 + 4N.
+    let app = TestApp::spawn_with(|c| c.graphql_max_complexity = 43).await;
     let query = |n: u32| {
         format!(
             "{{ viewer {{ students {{ student {{ marks(first: {n}) {{ nodes {{ id }} }} }} }} }} }}"
         )
     };
     let at = app.graphql(&query(10), json!({})).await;
-    assert!(!rejected(&at), "complexity 23 rejected: {}", at.body);
+    assert!(!rejected(&at), "complexity 43 rejected: {}", at.body);
     let past = app.graphql(&query(11), json!({})).await;
-    assert!(rejected(&past), "complexity 25 accepted: {}", past.body);
+    assert!(rejected(&past), "complexity 47 accepted: {}", past.body);
     assert!(past.body.to_string().contains("complex"), "{}", past.body);
 }
 
 #[tokio::test]
-async fn the_default_complexity_limit_is_one_thousand() {
+async fn a_short_query_for_every_mark_of_a_school_is_refused_before_it_runs() {
+    // 170 bytes that once answered 9 MB: lists of classes and their students used to cost 1
+    // each. Now 30 classes × 30 students × 100 marks × their fields, far over 50,000.
     let app = TestApp::spawn().await;
-    // Five aliased pages of 100 marks with 2 fields each: 5 × 200 + overhead > 1000.
-    let pages: Vec<String> = (0..5)
-        .map(|i| format!("p{i}: marks(first: 100) {{ nodes {{ id value }} }}"))
-        .collect();
-    let query = format!(
-        "{{ viewer {{ students {{ student {{ {} }} }} }} }}",
-        pages.join(" ")
-    );
-    let response = app.graphql(&query, json!({})).await;
+    let query = "{ school(id: \"U2Nob29sOjE\") { classUnits { students { fullName marks(first: 100) \
+                 { nodes { value weight comment date subject { name } } } } } } }";
+    let response = app.graphql(query, json!({})).await;
     assert!(rejected(&response), "{}", response.body);
+    assert!(
+        response.body.to_string().contains("complex"),
+        "{}",
+        response.body
+    );
 }
 
 #[tokio::test]
@@ -139,7 +142,11 @@ async fn directives_per_field_stop_at_their_limit() {
 
 #[tokio::test]
 async fn recursion_is_bounded_even_when_depth_is_not() {
-    let app = TestApp::spawn_with(|c| c.graphql_max_depth = 1000).await;
+    let app = TestApp::spawn_with(|c| {
+        c.graphql_max_depth = 1000;
+        c.graphql_max_complexity = usize::MAX;
+    })
+    .await;
     let deep = app.graphql(&nested(40), json!({})).await;
     assert!(rejected(&deep), "{}", deep.body);
     assert!(
