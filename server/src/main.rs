@@ -8,6 +8,12 @@ use clap::Parser;
 use dnevnik_server::cli;
 use dnevnik_server::config::Cli;
 
+/// jemalloc returns freed memory to the system within seconds; glibc's malloc held on to the
+/// peak of a few large answers for good (issue 9: 1 GB resident that never came down).
+#[cfg(all(unix, not(target_env = "msvc")))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() -> ExitCode {
     let args = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
