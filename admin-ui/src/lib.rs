@@ -89,6 +89,27 @@ pub struct LinkPage {
     pub csrf: String,
 }
 
+/// The step between typing a code and linking, `POST /auth/link`: whose code it is and what it
+/// will do, with a button to go ahead.
+#[derive(Template, Debug)]
+#[template(path = "link_confirm.html")]
+pub struct LinkConfirmPage {
+    /// The signed-in account's name.
+    pub signed_in_as: String,
+    /// True for a parent's code, false for a student's own.
+    pub guardian: bool,
+    /// The student's first name.
+    pub first_name: String,
+    /// The student's class.
+    pub class_name: String,
+    /// The code as typed, sent again with the confirmation.
+    pub code: String,
+    /// The label as typed.
+    pub label: String,
+    /// The CSRF token.
+    pub csrf: String,
+}
+
 /// A page with one message (a failed sign-in, a refused request).
 #[derive(Template, Debug)]
 #[template(path = "message.html")]

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 use dnevnik_entities::enums::{AccessCodeStatus, AccessKind};
-use dnevnik_entities::{access_code, guardianship, student};
+use dnevnik_entities::{access_code, class_unit, guardianship, student};
 use hmac::{Hmac, Mac};
 use rand::TryRngCore as _;
 use rand::rngs::OsRng;
@@ -223,18 +223,33 @@ pub async fn issue(
     Err(AppError::internal(anyhow::anyhow!("no free selector")))
 }
 
-/// What a redemption linked.
+/// What a redemption linked, or on [`Step::Check`] would link.
 #[derive(Clone, Debug)]
 pub struct Redeemed {
     /// The student.
     pub student_id: i64,
     /// Guardian or student access.
     pub kind: AccessKind,
+    /// The student's first name, for the confirmation screen.
+    pub first_name: String,
+    /// The student's class, for the confirmation screen.
+    pub class_name: String,
+}
+
+/// How far [`redeem`] goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// Every check of a redemption, then stop: the code stays unused and nothing is linked, so
+    /// a page can say whose code it is and what it will do before the person confirms. A wrong
+    /// code counts against the limits exactly as a wrong redemption does.
+    Check,
+    /// Check and link.
+    Link,
 }
 
 /// Redeems a code for the signed-in viewer: a guardian code links them as the child's
 /// guardian under `label` (confirmed identities only); a student code makes their account the
-/// student's own.
+/// student's own. With [`Step::Check`] it only says what the code would do.
 pub async fn redeem(
     db: &DatabaseConnection,
     secret: &str,
@@ -242,6 +257,7 @@ pub async fn redeem(
     code: &str,
     label: Option<&str>,
     client: &ClientInfo,
+    step: Step,
 ) -> AppResult<Redeemed> {
     let now = Utc::now();
     let account_bucket = format!("code-account:{}", viewer.account_id);
@@ -356,6 +372,24 @@ pub async fn redeem(
             }
         }
     }
+    let class_name = class_unit::Entity::find_by_id(student.class_unit_id)
+        .one(&txn)
+        .await?
+        .map(|c| c.name)
+        .unwrap_or_default();
+    let redeemed = Redeemed {
+        student_id: student.id,
+        kind: row.kind,
+        first_name: student.first_name.clone(),
+        class_name,
+    };
+    if step == Step::Check {
+        // A right code typed for a look is not a failed attempt.
+        PER_ACCOUNT.give_back(&txn, &account_bucket, now).await?;
+        PER_ADDRESS.give_back(&txn, &address_bucket, now).await?;
+        txn.commit().await?;
+        return Ok(redeemed);
+    }
     // The single use: only one of any number of concurrent redemptions changes the row.
     let consumed = access_code::Entity::update_many()
         .col_expr(
@@ -427,10 +461,7 @@ pub async fn redeem(
     PER_ACCOUNT.give_back(&txn, &account_bucket, now).await?;
     PER_ADDRESS.give_back(&txn, &address_bucket, now).await?;
     txn.commit().await?;
-    Ok(Redeemed {
-        student_id: student.id,
-        kind: row.kind,
-    })
+    Ok(redeemed)
 }
 
 /// The row a failed attempt counts against: the one whose selector was given.

@@ -144,6 +144,7 @@ impl AuthMutation {
             &input.code,
             input.label.as_deref(),
             &request.client,
+            crate::auth::access_code::Step::Link,
         )
         .await?;
         Ok(RedeemAccessCodePayload {

@@ -10,7 +10,9 @@ use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use dnevnik_admin_ui::{ChildRow, HomePage, Link, LinkPage, LoginPage, MessagePage, Template};
+use dnevnik_admin_ui::{
+    ChildRow, HomePage, Link, LinkConfirmPage, LinkPage, LoginPage, MessagePage, Template,
+};
 use dnevnik_entities::enums::{AccessKind, SessionKind};
 use serde::Deserialize;
 
@@ -444,6 +446,9 @@ struct LinkForm {
     label: Option<String>,
     #[serde(default)]
     csrf: String,
+    /// Set by the confirmation step's button; without it the code is only checked.
+    #[serde(default)]
+    confirm: Option<String>,
 }
 
 async fn link_submit(
@@ -466,6 +471,13 @@ async fn link_submit(
     let Some(viewer) = caller.viewer.as_ref() else {
         return Redirect::to("/auth/login?return_to=%2Fauth%2Flink").into_response();
     };
+    // First the code is only checked and the page says whose it is and what it will do; the
+    // confirmation's button sends it again to link.
+    let step = if form.confirm.as_deref() == Some("1") {
+        access_code::Step::Link
+    } else {
+        access_code::Step::Check
+    };
     let result = access_code::redeem(
         &state.db,
         state.config.secret_key(),
@@ -473,9 +485,22 @@ async fn link_submit(
         &form.code,
         form.label.as_deref(),
         &caller.client,
+        step,
     )
     .await;
     match result {
+        Ok(redeemed) if step == access_code::Step::Check => {
+            let page = LinkConfirmPage {
+                signed_in_as: viewer.display_name.clone(),
+                guardian: redeemed.kind == AccessKind::Guardian,
+                first_name: redeemed.first_name,
+                class_name: redeemed.class_name,
+                code: form.code.trim().to_owned(),
+                label: form.label.unwrap_or_default().trim().to_owned(),
+                csrf: form.csrf,
+            };
+            render(&page, StatusCode::OK)
+        }
         // The page says what the API did: a parent's code adds a child, a student's own code
         // makes this account the student's.
         Ok(redeemed) => match redeemed.kind {

@@ -450,7 +450,8 @@ async fn the_link_page_redeems_a_code_for_a_signed_in_parent() {
         .find(|(name, _)| name == "csrf")
         .map(|(_, v)| v)
         .unwrap_or_default();
-    let posted = app
+    // The code is checked first: the page says whose code it is, and nothing is linked yet.
+    let checked = app
         .client
         .post(app.url("/auth/link"))
         .form(&[
@@ -458,6 +459,28 @@ async fn the_link_page_redeems_a_code_for_a_signed_in_parent() {
             ("code", code.as_str()),
             ("label", "Дочка"),
         ])
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(checked.status(), 200);
+    let confirm = checked.text().await.unwrap_or_default();
+    assert!(confirm.contains("Код родителя"), "{confirm}");
+    assert!(confirm.contains("«Дочка»"), "{confirm}");
+    let before = app.get("/").await.text().await.unwrap_or_default();
+    assert!(
+        !before.contains("Дочка"),
+        "linked before confirmation: {before}"
+    );
+    // The confirmation's own form links.
+    let fields = dnevnik_tests::hidden_fields(&confirm);
+    assert!(
+        fields.contains(&("confirm".to_owned(), "1".to_owned())),
+        "{fields:?}"
+    );
+    let posted = app
+        .client
+        .post(app.url("/auth/link"))
+        .form(&fields)
         .send()
         .await
         .unwrap_or_else(|e| panic!("{e}"));
@@ -473,7 +496,11 @@ async fn the_link_page_redeems_a_code_for_a_signed_in_parent() {
     let forged = app
         .client
         .post(app.url("/auth/link"))
-        .form(&[("csrf", "forged"), ("code", code.as_str())])
+        .form(&[
+            ("csrf", "forged"),
+            ("code", code.as_str()),
+            ("confirm", "1"),
+        ])
         .send()
         .await
         .map(|r| r.status().as_u16())
@@ -611,4 +638,63 @@ async fn the_link_page_says_what_kind_of_code_it_takes_and_what_happened() {
     let page = posted.text().await.unwrap_or_default();
     assert!(page.contains("код самого ученика"), "{page}");
     assert!(!page.contains("добавлен"), "{page}");
+    // Even sent as a confirmation, the parent's account stays a parent's.
+    let confirmed = app
+        .client
+        .post(app.url("/auth/link"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("code", code.as_str()),
+            ("confirm", "1"),
+        ])
+        .send()
+        .await
+        .map(|r| r.status().as_u16())
+        .unwrap_or(0);
+    assert_eq!(confirmed, 422);
+}
+
+#[tokio::test]
+async fn a_student_code_is_named_before_it_makes_an_account_the_students() {
+    let app = TestApp::spawn_demo().await;
+    let (code, student) = code_for(&app, AccessKind::Student, access_code::DEFAULT_TTL).await;
+    // A fresh account with no children and no post: the code may be its own.
+    app.sign_in_dev("parent2", "demo-parent").await;
+    let html = app.get("/auth/link").await.text().await.unwrap_or_default();
+    let csrf = dnevnik_tests::hidden_fields(&html)
+        .into_iter()
+        .find(|(name, _)| name == "csrf")
+        .map(|(_, v)| v)
+        .unwrap_or_default();
+    let checked = app
+        .client
+        .post(app.url("/auth/link"))
+        .form(&[("csrf", csrf.as_str()), ("code", code.as_str())])
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(checked.status(), 200);
+    let page = checked.text().await.unwrap_or_default();
+    assert!(page.contains("Код ученика"), "{page}");
+    assert!(
+        page.contains("Если вы родитель, не подтверждайте"),
+        "{page}"
+    );
+    let owner = scalar(
+        &app,
+        &format!(
+            "SELECT COUNT(*) AS n FROM students WHERE id = {student} AND account_id IS NOT NULL"
+        ),
+    )
+    .await;
+    assert_eq!(owner, 0, "the student code was used before confirmation");
+    let unused = scalar(
+        &app,
+        &format!(
+            "SELECT COUNT(*) AS n FROM access_codes WHERE student_id = {student} \
+             AND kind = 'student' AND redeemed_at IS NULL"
+        ),
+    )
+    .await;
+    assert_eq!(unused, 1);
 }
