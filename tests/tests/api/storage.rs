@@ -331,3 +331,29 @@ async fn a_postgresql_outage_fails_fast_with_one_code_and_the_server_recovers_by
     assert_eq!(app.get("/readyz").await.status(), 200);
     Ok(())
 }
+
+/// The request timeout holds down to the database (issue 9, point 9): on PostgreSQL a statement
+/// that runs past the request's time is cancelled by the server, not left running after the
+/// client has had its 503. (SQLite statements here are short by construction: no statement
+/// scans more than one school's rows.)
+#[tokio::test]
+async fn a_statement_does_not_outlive_the_request_timeout() {
+    let app = TestApp::spawn_with(|config| {
+        config.request_timeout_secs = 1;
+        config.db_statement_timeout_ms = 60_000;
+    })
+    .await;
+    if app.db.get_database_backend() != sea_orm::DbBackend::Postgres {
+        eprintln!("statement timeouts are a PostgreSQL setting; skipped on SQLite");
+        return;
+    }
+    let started = Instant::now();
+    let slept = app.db.execute_unprepared("SELECT pg_sleep(5)").await;
+    let took = started.elapsed();
+    let err = match slept {
+        Ok(_) => panic!("a 5 s statement ran to its end under a 1 s request timeout"),
+        Err(err) => err.to_string(),
+    };
+    assert!(err.contains("statement timeout"), "{err}");
+    assert!(took < Duration::from_secs(3), "cancelled after {took:?}");
+}
