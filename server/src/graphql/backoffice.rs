@@ -737,7 +737,7 @@ impl BackOfficeQuery {
         let viewer = ctx.viewer()?;
         let school = ids::decode(&school_id, Kind::School)?;
         let limit = page_size(first)?;
-        let offset = super::page::after::<i64>(after)?.map_or(0, |o| o + 1);
+        let offset = super::page::offset_after(after)?;
         let filter = applications::QueueFilter {
             status: status.map(Into::into),
             overdue,
@@ -839,7 +839,7 @@ impl BackOfficeQuery {
     ) -> AppResult<Page<AuditEvent>> {
         let viewer = ctx.viewer()?;
         let limit = page_size(first)?;
-        let offset = super::page::after::<i64>(after)?.map_or(0, |o| o + 1);
+        let offset = super::page::offset_after(after)?;
         let filter = audit::AuditFilter {
             school_id: ids::decode_opt(school_id.as_ref(), Kind::School)?,
             actor_account_id: ids::decode_opt(actor_id.as_ref(), Kind::Account)?,

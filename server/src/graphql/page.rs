@@ -116,3 +116,17 @@ pub fn after<K: PageKey>(cursor: Option<String>) -> AppResult<Option<K>> {
         })
         .transpose()
 }
+
+/// The position after an `after` cursor of a list paged by position: 0 without one. A forged
+/// position (negative, or beyond any list we hold) is an invalid cursor, so that the arithmetic
+/// on it cannot overflow.
+pub fn offset_after(cursor: Option<String>) -> AppResult<i64> {
+    match after::<i64>(cursor)? {
+        None => Ok(0),
+        Some(position) if (0..MAX_POSITION).contains(&position) => Ok(position + 1),
+        Some(_) => Err(AppError::bad_input("after", "This is not a valid cursor.")),
+    }
+}
+
+/// No list paged by position comes near this many items.
+const MAX_POSITION: i64 = 1 << 40;

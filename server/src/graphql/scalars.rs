@@ -2,7 +2,14 @@
 //! RFC 3339) and `LocalTime` (a wall-clock time at the school, `08:30`).
 
 use async_graphql::{InputValueError, InputValueResult, Scalar, ScalarType, Value};
-use chrono::{DateTime as ChronoDateTime, NaiveDate, NaiveTime, SecondsFormat, Utc};
+use chrono::{DateTime as ChronoDateTime, Datelike, NaiveDate, NaiveTime, SecondsFormat, Utc};
+
+/// The years a school diary has any business with. Outside them a date is a typo or a probe,
+/// and week and period arithmetic near chrono's limits would overflow.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
+
+/// What a date outside [`YEARS`] answers.
+const OUT_OF_RANGE: &str = "expected a date between 1900-01-01 and 2200-12-31";
 
 /// A calendar day in ISO 8601, e.g. `2026-11-30`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -13,9 +20,14 @@ pub struct Date(pub NaiveDate);
 impl ScalarType for Date {
     fn parse(value: Value) -> InputValueResult<Self> {
         match &value {
-            Value::String(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                .map(Date)
-                .map_err(|_| InputValueError::custom("expected a date as YYYY-MM-DD")),
+            Value::String(s) => {
+                let date = NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                    .map_err(|_| InputValueError::custom("expected a date as YYYY-MM-DD"))?;
+                if !YEARS.contains(&date.year()) {
+                    return Err(InputValueError::custom(OUT_OF_RANGE));
+                }
+                Ok(Date(date))
+            }
             _ => Err(InputValueError::expected_type(value)),
         }
     }
@@ -34,9 +46,15 @@ pub struct DateTime(pub ChronoDateTime<Utc>);
 impl ScalarType for DateTime {
     fn parse(value: Value) -> InputValueResult<Self> {
         match &value {
-            Value::String(s) => ChronoDateTime::parse_from_rfc3339(s)
-                .map(|t| DateTime(t.with_timezone(&Utc)))
-                .map_err(|_| InputValueError::custom("expected an RFC 3339 date and time")),
+            Value::String(s) => {
+                let at = ChronoDateTime::parse_from_rfc3339(s)
+                    .map_err(|_| InputValueError::custom("expected an RFC 3339 date and time"))?
+                    .with_timezone(&Utc);
+                if !YEARS.contains(&at.year()) {
+                    return Err(InputValueError::custom(OUT_OF_RANGE));
+                }
+                Ok(DateTime(at))
+            }
             _ => Err(InputValueError::expected_type(value)),
         }
     }

@@ -314,7 +314,7 @@ pub async fn address_book(
 ) -> AppResult<Page<Contact>> {
     let viewer = ctx.viewer()?;
     let limit = super::student::page_size(first)?;
-    let offset = super::page::after::<i64>(after)?.map_or(0, |o| o + 1);
+    let offset = super::page::offset_after(after)?;
     let needle = search
         .map(|s| s.trim().to_lowercase())
         .filter(|s| !s.is_empty());

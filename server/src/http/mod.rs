@@ -19,6 +19,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::json;
 use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
@@ -86,6 +87,8 @@ pub fn router(state: AppState) -> Router {
                             },
                         ),
                 )
+                // Inside the span, so that the panic is logged with the request id.
+                .layer(CatchPanicLayer::custom(answer_panic))
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID))
                 .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
                 .layer(TimeoutLayer::with_status_code(
@@ -94,6 +97,28 @@ pub fn router(state: AppState) -> Router {
                 )),
         )
         .with_state(state)
+}
+
+/// A request that panicked answers like any other internal error, and the process goes on. The
+/// cause is logged once, here, under the request's span (and so its id); the client learns
+/// nothing about it. Panics are bugs: every one logged is one to fix.
+fn answer_panic(payload: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let cause = payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied())
+        .unwrap_or("(no message)");
+    tracing::error!(cause, "request panicked");
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        Json(json!({
+            "errors": [{
+                "message": "Internal error.",
+                "extensions": { "code": "INTERNAL" },
+            }]
+        })),
+    )
+        .into_response()
 }
 
 /// The Content-Security-Policy of every HTML page: scripts, styles and images from this origin
