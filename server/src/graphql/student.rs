@@ -7,6 +7,7 @@
 //! list (a parent's children, a class) share a group, so that a view asked of each of them is
 //! loaded once for the whole group.
 
+use std::fmt::Write as _;
 use std::sync::Arc;
 
 use async_graphql::{Context, ID, Object};
@@ -40,6 +41,28 @@ pub struct Student {
     pub access: Access,
     /// The list this student came in, for set-based loading.
     pub group: Arc<Vec<Scoped>>,
+    /// What the list holds (each student with the viewer's access), as the memo's key: two
+    /// lists with the same content share their loads, and no two different lists ever do.
+    group_key: Arc<str>,
+}
+
+/// The memo key of a list: every member with the access it came with.
+fn content_key(group: &[Scoped]) -> Arc<str> {
+    let mut key = String::with_capacity(group.len() * 8);
+    for member in group {
+        let _ = write!(key, "{}", member.student.id);
+        match &member.access {
+            Access::Full => key.push_str("=*;"),
+            Access::Subjects(subjects) => {
+                key.push('=');
+                for subject in subjects {
+                    let _ = write!(key, "{subject},");
+                }
+                key.push(';');
+            }
+        }
+    }
+    key.into()
 }
 
 impl Student {
@@ -64,12 +87,14 @@ impl Student {
                 })
                 .collect::<Vec<_>>(),
         );
+        let group_key = content_key(&group);
         scoped
             .into_iter()
             .map(|(model, access)| Self {
                 model,
                 access,
                 group: Arc::clone(&group),
+                group_key: Arc::clone(&group_key),
             })
             .collect()
     }
@@ -83,14 +108,8 @@ impl Student {
         Self {
             model,
             access,
+            group_key: content_key(&group),
             group,
-        }
-    }
-
-    fn scoped(&self) -> Scoped {
-        Scoped {
-            student: StudentRef::from(&self.model),
-            access: self.access.clone(),
         }
     }
 
@@ -103,8 +122,8 @@ impl Student {
             .collect()
     }
 
-    fn group_key(&self) -> String {
-        format!("{:p}", Arc::as_ptr(&self.group))
+    fn group_key(&self) -> &str {
+        &self.group_key
     }
 
     fn full(&self) -> bool {
@@ -234,8 +253,16 @@ impl Student {
             subject_id: ids::decode_opt(subject_id.as_ref(), Kind::Subject)?,
             study_period_id: ids::decode_opt(study_period_id.as_ref(), Kind::StudyPeriod)?,
         };
-        let (rows, has_next) =
-            marks::page(ctx.db()?, &self.scoped(), &filter, after, limit).await?;
+        let request = ctx.request()?;
+        let group = Arc::clone(&self.group);
+        let key = format!("marks|{}|{filter:?}|{after:?}|{limit}", self.group_key());
+        let all = request
+            .memo
+            .get_or_load(key, || async move {
+                marks::pages(&request.db, &group, &filter, after, limit).await
+            })
+            .await?;
+        let (rows, has_next) = all.get(&self.model.id).cloned().unwrap_or_default();
         Ok(Page::build(
             rows,
             after.is_some(),
@@ -284,13 +311,22 @@ impl Student {
         academic_year_id: Option<ID>,
     ) -> AppResult<FinalMarksTable> {
         let request = ctx.request()?;
-        let year_id = match ids::decode_opt(academic_year_id.as_ref(), Kind::AcademicYear)? {
-            Some(id) => id,
-            None => records::current_academic_year(&request.db, self.model.school_id)
-                .await?
-                .ok_or(AppError::NotFound)?,
-        };
-        records::check_year_in_school(&request.db, year_id, self.model.school_id).await?;
+        let asked = ids::decode_opt(academic_year_id.as_ref(), Kind::AcademicYear)?;
+        let school_id = self.model.school_id;
+        // Which year, once per school and argument, not once per student of a roster.
+        let year_id = *request
+            .memo
+            .get_or_load(format!("year|{school_id}|{asked:?}"), || async move {
+                let year_id = match asked {
+                    Some(id) => id,
+                    None => records::current_academic_year(&request.db, school_id)
+                        .await?
+                        .ok_or(AppError::NotFound)?,
+                };
+                records::check_year_in_school(&request.db, year_id, school_id).await?;
+                Ok(year_id)
+            })
+            .await?;
         let group = self.school_group();
         let key = format!("finals|{}|{year_id}", self.group_key());
         let all = request
@@ -313,7 +349,16 @@ impl Student {
         to: Date,
     ) -> AppResult<AttendanceSummary> {
         diary_service::check_range(from.0, to.0)?;
-        let entries = records::attendance(ctx.db()?, &self.scoped(), from.0, to.0).await?;
+        let request = ctx.request()?;
+        let group = Arc::clone(&self.group);
+        let key = format!("attendance|{}|{from:?}|{to:?}", self.group_key());
+        let all = request
+            .memo
+            .get_or_load(key, || async move {
+                records::attendance(&request.db, &group, from.0, to.0).await
+            })
+            .await?;
+        let entries = all.get(&self.model.id).cloned().unwrap_or_default();
         let count = |status| entries.iter().filter(|e| e.status == status).count() as i32;
         use dnevnik_entities::enums::AttendanceStatus as S;
         Ok(AttendanceSummary {
@@ -339,7 +384,19 @@ impl Student {
     ) -> AppResult<Vec<Homework>> {
         diary_service::check_range(from.0, to.0)?;
         let subject_id = ids::decode_opt(subject_id.as_ref(), Kind::Subject)?;
-        let rows = records::homework(ctx.db()?, &self.scoped(), from.0, to.0, subject_id).await?;
+        let request = ctx.request()?;
+        let group = Arc::clone(&self.group);
+        let key = format!(
+            "homework|{}|{from:?}|{to:?}|{subject_id:?}",
+            self.group_key()
+        );
+        let all = request
+            .memo
+            .get_or_load(key, || async move {
+                records::homework(&request.db, &group, from.0, to.0, subject_id).await
+            })
+            .await?;
+        let rows = all.get(&self.model.id).cloned().unwrap_or_default();
         Ok(rows.into_iter().map(Homework).collect())
     }
 
@@ -349,12 +406,35 @@ impl Student {
         if !self.full() {
             return Err(AppError::Forbidden);
         }
-        let db = ctx.db()?;
+        let request = ctx.request()?;
         let period_id = ids::decode_opt(study_period_id.as_ref(), Kind::StudyPeriod)?;
         let today = chrono::Local::now().date_naive();
-        let period = progress::resolve_period(db, self.model.school_id, period_id, today).await?;
-        let rating = progress::rating(db, &self.scoped(), &period, today).await?;
-        Ok(Rating { period, rating })
+        // Only the members with full access are rated; the period is resolved per school.
+        let group: Vec<Scoped> = self
+            .school_group()
+            .into_iter()
+            .filter(|m| m.access == Access::Full)
+            .collect();
+        let school_id = self.model.school_id;
+        let key = format!("rating|{}|{school_id}|{period_id:?}", self.group_key());
+        let all = request
+            .memo
+            .get_or_load(key, || async move {
+                let period =
+                    progress::resolve_period(&request.db, school_id, period_id, today).await?;
+                let ratings = progress::ratings(&request.db, &group, &period, today).await?;
+                Ok((period, ratings))
+            })
+            .await?;
+        let (period, ratings) = &*all;
+        let rating = ratings
+            .get(&self.model.id)
+            .cloned()
+            .ok_or(AppError::NotFound)?;
+        Ok(Rating {
+            period: period.clone(),
+            rating,
+        })
     }
 
     /// The parents linked to this student. The school's administrators only.
@@ -379,7 +459,16 @@ impl Student {
     /// Results of external assessments (МЦКО, ВПР), newest first.
     #[graphql(complexity = "cost::times(cost::FEW, child_complexity)")]
     async fn external_assessments(&self, ctx: &Context<'_>) -> AppResult<Vec<ExternalAssessment>> {
-        let rows = records::external_assessments(ctx.db()?, &self.scoped()).await?;
+        let request = ctx.request()?;
+        let group = Arc::clone(&self.group);
+        let key = format!("external|{}", self.group_key());
+        let all = request
+            .memo
+            .get_or_load(key, || async move {
+                records::external_assessments(&request.db, &group).await
+            })
+            .await?;
+        let rows = all.get(&self.model.id).cloned().unwrap_or_default();
         Ok(rows.into_iter().map(ExternalAssessment).collect())
     }
 }

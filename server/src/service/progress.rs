@@ -304,63 +304,77 @@ pub struct Rating {
     pub trend: Trend,
 }
 
-/// The rating of a student in their class for a period.
-pub async fn rating(
+/// The rating of each student of a list in their class for a period: two statements per class
+/// in the list (the class's marks and its size), however many of its students are asked about.
+/// The caller has checked that each student's access is full.
+pub async fn ratings(
     db: &impl ConnectionTrait,
-    student: &Scoped,
+    group: &[Scoped],
     period: &study_period::Model,
     today: NaiveDate,
-) -> AppResult<Rating> {
-    let class_marks: Vec<(i64, i16, i16, NaiveDate)> = mark::Entity::find()
-        .select_only()
-        .column(mark::Column::StudentId)
-        .column(mark::Column::Value)
-        .column(mark::Column::Weight)
-        .column(mark::Column::Date)
-        .join(JoinType::InnerJoin, mark::Relation::Student.def())
-        .filter(student::Column::ClassUnitId.eq(student.student.class_unit_id))
-        .filter(mark::Column::StudyPeriodId.eq(period.id))
-        .filter(mark::Column::DeletedAt.is_null())
-        .into_tuple()
-        .all(db)
-        .await?;
-    let class_size = student::Entity::find()
-        .filter(student::Column::ClassUnitId.eq(student.student.class_unit_id))
-        .filter(student::Column::LeftOn.is_null())
-        .count_rows(db)
-        .await?;
-    let mut averages: HashMap<i64, WeightedAverage> = HashMap::new();
-    let mut own_before = WeightedAverage::default();
-    let two_weeks_ago = today - chrono::Duration::days(14);
-    for (id, value, weight, date) in &class_marks {
-        averages.entry(*id).or_default().add(*value, *weight);
-        if *id == student.student.id && *date <= two_weeks_ago {
-            own_before.add(*value, *weight);
+) -> AppResult<HashMap<i64, Rating>> {
+    let classes: HashSet<i64> = group.iter().map(|m| m.student.class_unit_id).collect();
+    let mut ratings = HashMap::new();
+    for class in classes {
+        let class_marks: Vec<(i64, i16, i16, NaiveDate)> = mark::Entity::find()
+            .select_only()
+            .column(mark::Column::StudentId)
+            .column(mark::Column::Value)
+            .column(mark::Column::Weight)
+            .column(mark::Column::Date)
+            .join(JoinType::InnerJoin, mark::Relation::Student.def())
+            .filter(student::Column::ClassUnitId.eq(class))
+            .filter(mark::Column::StudyPeriodId.eq(period.id))
+            .filter(mark::Column::DeletedAt.is_null())
+            .into_tuple()
+            .all(db)
+            .await?;
+        let class_size = student::Entity::find()
+            .filter(student::Column::ClassUnitId.eq(class))
+            .filter(student::Column::LeftOn.is_null())
+            .count_rows(db)
+            .await?;
+        let two_weeks_ago = today
+            .checked_sub_days(chrono::Days::new(14))
+            .unwrap_or(NaiveDate::MIN);
+        // Every student's average now, and two weeks ago for the trend.
+        let mut averages: HashMap<i64, WeightedAverage> = HashMap::new();
+        let mut before: HashMap<i64, WeightedAverage> = HashMap::new();
+        for (id, value, weight, date) in &class_marks {
+            averages.entry(*id).or_default().add(*value, *weight);
+            if *date <= two_weeks_ago {
+                before.entry(*id).or_default().add(*value, *weight);
+            }
+        }
+        for member in group.iter().filter(|m| m.student.class_unit_id == class) {
+            let id = member.student.id;
+            let own_before = before.get(&id).copied().unwrap_or_default();
+            let own = averages.get(&id).copied().unwrap_or_default();
+            let place = own.hundredths().map(|mine| {
+                1 + averages
+                    .values()
+                    .filter_map(WeightedAverage::hundredths)
+                    .filter(|other| *other > mine)
+                    .count() as i64
+            });
+            let trend = match (own.hundredths(), own_before.hundredths()) {
+                (Some(now), Some(before)) if now - before >= 10 => Trend::Up,
+                (Some(now), Some(before)) if before - now >= 10 => Trend::Down,
+                (Some(_), Some(_)) => Trend::Steady,
+                _ => Trend::Unknown,
+            };
+            ratings.insert(
+                id,
+                Rating {
+                    place,
+                    class_size,
+                    average: own,
+                    trend,
+                },
+            );
         }
     }
-    let own = averages
-        .get(&student.student.id)
-        .copied()
-        .unwrap_or_default();
-    let place = own.hundredths().map(|mine| {
-        1 + averages
-            .values()
-            .filter_map(WeightedAverage::hundredths)
-            .filter(|other| *other > mine)
-            .count() as i64
-    });
-    let trend = match (own.hundredths(), own_before.hundredths()) {
-        (Some(now), Some(before)) if now - before >= 10 => Trend::Up,
-        (Some(now), Some(before)) if before - now >= 10 => Trend::Down,
-        (Some(_), Some(_)) => Trend::Steady,
-        _ => Trend::Unknown,
-    };
-    Ok(Rating {
-        place,
-        class_size,
-        average: own,
-        trend,
-    })
+    Ok(ratings)
 }
 
 trait CountRows {

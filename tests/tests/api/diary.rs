@@ -259,3 +259,61 @@ async fn the_main_views_run_a_fixed_number_of_statements() -> anyhow::Result<()>
     );
     Ok(())
 }
+
+/// Everything a class teacher's or an administrator's roster page asks of each student.
+const ROSTER: &str = "query($id: ID!, $from: Date!, $to: Date!) { node(id: $id) {
+    ... on ClassUnit { students {
+        fullName
+        attendance(from: $from, to: $to) { absent late entries { status } }
+        homework(from: $from, to: $to) { text }
+        externalAssessments { title percent }
+        rating { place classSize trend }
+        finalMarks { rows { subject { name } } }
+        marks(first: 5) { nodes { value controlForm { name } } pageInfo { hasNextPage } }
+        subjects { average }
+    } } } }";
+
+#[tokio::test]
+async fn a_class_roster_runs_the_same_statements_for_a_small_and_a_large_class()
+-> anyhow::Result<()> {
+    let (app, counter) = TestApp::spawn_counting(true).await;
+    let admin = app.sign_in("admin", "demo-admin").await;
+    let sizes = "SELECT class_unit_id AS id FROM students WHERE left_on IS NULL \
+                 GROUP BY class_unit_id ORDER BY COUNT(*) {}, class_unit_id LIMIT 1";
+    let small = one_id(&app, &sizes.replace("{}", "ASC")).await?;
+    let large = one_id(&app, &sizes.replace("{}", "DESC")).await?;
+    let vars = |class: i64| {
+        json!({
+            "id": dnevnik_server::graphql::ids::encode(
+                dnevnik_server::graphql::ids::Kind::ClassUnit, class).0,
+            "from": days(monday(), -28).to_string(),
+            "to": days(monday(), 6).to_string(),
+        })
+    };
+    let mut counts = Vec::new();
+    for class in [small, large] {
+        let (response, statements) = counter
+            .during(app.graphql_as(&admin, ROSTER, vars(class)))
+            .await;
+        let students = response.assert_ok()["node"]["students"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        // The answer holds what was asked: marks and ratings for the students who have them.
+        assert!(
+            students.iter().any(|s| s["marks"]["nodes"]
+                .as_array()
+                .is_some_and(|m| !m.is_empty())),
+            "no marks in {students:?}"
+        );
+        assert!(
+            students.iter().any(|s| s["rating"]["place"].is_number()),
+            "no rating in {students:?}"
+        );
+        counts.push((students.len(), statements));
+    }
+    println!("roster (students, statements): {counts:?}");
+    assert!(counts[1].0 > counts[0].0, "{counts:?}");
+    assert_eq!(counts[0].1, counts[1].1, "{counts:?}");
+    Ok(())
+}
