@@ -1,6 +1,9 @@
 //! Communication in the API: news, events, the forum and private conversations, and the
 //! accounts that author them (shown by display name only).
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use async_graphql::{Context, Enum, ID, Object};
 use dnevnik_entities::enums::{EventKind, ForumAddressee, ForumScope, NewsKind, NewsScope};
 use dnevnik_entities::{
@@ -225,9 +228,23 @@ pub enum ForumAddresseeValue {
     DeputyDirector,
 }
 
-/// A forum thread.
+/// A forum thread, with the threads of the page it came in: their posts load together.
 #[derive(Clone)]
-pub struct ForumThread(pub forum_thread::Model);
+pub struct ForumThread(pub forum_thread::Model, Arc<[forum_thread::Model]>);
+
+impl ForumThread {
+    /// A thread on its own.
+    pub fn one(model: forum_thread::Model) -> Self {
+        let siblings: Arc<[forum_thread::Model]> = Arc::new([model.clone()]);
+        Self(model, siblings)
+    }
+
+    /// The threads of one page.
+    pub fn page(rows: &[forum_thread::Model]) -> impl Fn(forum_thread::Model) -> Self + use<> {
+        let siblings: Arc<[forum_thread::Model]> = rows.to_vec().into();
+        move |model| Self(model, Arc::clone(&siblings))
+    }
+}
 
 /// A forum thread.
 #[Object]
@@ -301,9 +318,22 @@ impl ForumThread {
         let viewer = ctx.viewer()?;
         let limit = page_size(first)?;
         let after = page::after(after)?;
-        let hidden = service::moderates(viewer, &self.0);
-        let (rows, has_next) =
-            service::forum_posts(ctx.db()?, &self.0, hidden, after, limit).await?;
+        // The posts of every thread of the page, in one statement (two when the viewer
+        // moderates some of them), loaded by whichever thread asks first.
+        let threads: Vec<(i64, bool)> = self
+            .1
+            .iter()
+            .map(|t| (t.id, service::moderates(viewer, t)))
+            .collect();
+        let request = ctx.request()?;
+        let key = format!("posts|{threads:?}|{after:?}|{limit}");
+        let pages = request
+            .memo
+            .get_or_load(key, || async move {
+                service::forum_posts(&request.db, &threads, after, limit).await
+            })
+            .await?;
+        let (rows, has_next) = pages.get(&self.0.id).cloned().unwrap_or_default();
         Ok(Page::build(
             rows,
             after.is_some(),
@@ -354,6 +384,35 @@ pub struct Conversation {
     pub model: conversation::Model,
     /// Unread messages for the viewer.
     pub unread: i64,
+    /// The conversations of the page it came in (itself alone when fetched by id): their
+    /// participants and messages load together.
+    pub siblings: Arc<[i64]>,
+}
+
+impl Conversation {
+    /// Everyone taking part in each conversation of the page, the viewer included.
+    async fn everyone(
+        &self,
+        ctx: &Context<'_>,
+    ) -> AppResult<Vec<dnevnik_entities::conversation_participant::Model>> {
+        let request = ctx.request()?;
+        let ids = Arc::clone(&self.siblings);
+        let all = request
+            .memo
+            .get_or_load(format!("participants|{ids:?}"), || async move {
+                let rows = service::participants(&request.db, &ids).await?;
+                let mut by_conversation: HashMap<i64, Vec<_>> = HashMap::new();
+                for row in rows {
+                    by_conversation
+                        .entry(row.conversation_id)
+                        .or_default()
+                        .push(row);
+                }
+                Ok(by_conversation)
+            })
+            .await?;
+        Ok(all.get(&self.model.id).cloned().unwrap_or_default())
+    }
 }
 
 /// A private conversation the viewer takes part in.
@@ -382,7 +441,7 @@ impl Conversation {
     /// Who takes part.
     #[graphql(complexity = "cost::times(cost::PARTICIPANTS, child_complexity)")]
     async fn participants(&self, ctx: &Context<'_>) -> AppResult<Vec<Account>> {
-        let rows = super::loaders::participants(ctx, self.model.id).await?;
+        let rows = self.everyone(ctx).await?;
         let mut accounts = Vec::new();
         for row in rows {
             if let Some(account) = account(ctx, Some(row.account_id)).await? {
@@ -403,11 +462,26 @@ impl Conversation {
         let viewer = ctx.viewer()?;
         let limit = page_size(first)?;
         let after = page::after(after)?;
-        let participation = service::participation(ctx.db()?, viewer, self.model.id)
-            .await?
+        // Everyone taking part comes through the loader, the viewer included: a conversation
+        // the viewer is not in has no messages for them.
+        let others = self.everyone(ctx).await?;
+        let participation = others
+            .iter()
+            .find(|p| p.account_id == viewer.account_id)
+            .cloned()
             .ok_or(AppError::NotFound)?;
-        let (rows, has_next) = service::messages(ctx.db()?, self.model.id, after, limit).await?;
-        let others = super::loaders::participants(ctx, self.model.id).await?;
+        // Every conversation of the page has the viewer in it (the list and `node` check), so
+        // their pages load together in one statement.
+        let request = ctx.request()?;
+        let ids = Arc::clone(&self.siblings);
+        let key = format!("messages|{ids:?}|{after:?}|{limit}");
+        let pages = request
+            .memo
+            .get_or_load(key, || async move {
+                service::messages(&request.db, &ids, after, limit).await
+            })
+            .await?;
+        let (rows, has_next) = pages.get(&self.model.id).cloned().unwrap_or_default();
         let me = viewer.account_id;
         Ok(Page::build(
             rows,

@@ -236,12 +236,13 @@ impl DiaryQuery {
         let after = page::after(after)?;
         let class = ids::decode_opt(class_unit_id.as_ref(), Kind::ClassUnit)?;
         let (rows, has_next) = comms::forum_threads(ctx.db()?, viewer, class, after, limit).await?;
+        let thread = ForumThread::page(&rows);
         Ok(Page::build(
             rows,
             after.is_some(),
             has_next,
             |t| (t.pinned, t.last_post_at, t.id),
-            ForumThread,
+            thread,
         ))
     }
 
@@ -274,6 +275,7 @@ impl DiaryQuery {
         let (rows, has_next) =
             comms::conversations(db, viewer, folder.into(), after, limit).await?;
         let unread = comms::unread_counts(db, viewer).await?;
+        let siblings: std::sync::Arc<[i64]> = rows.iter().map(|c| c.id).collect();
         Ok(Page::build(
             rows,
             after.is_some(),
@@ -281,6 +283,7 @@ impl DiaryQuery {
             |c| (c.last_message_at, c.id),
             |model| Conversation {
                 unread: unread.get(&model.id).copied().unwrap_or(0),
+                siblings: std::sync::Arc::clone(&siblings),
                 model,
             },
         ))
@@ -440,7 +443,7 @@ async fn node(ctx: &Context<'_>, kind: Kind, id: i64) -> AppResult<Node> {
             if !comms::may_read_thread(viewer, &thread) {
                 return Err(not_found());
             }
-            Node::ForumThread(ForumThread(thread))
+            Node::ForumThread(ForumThread::one(thread))
         }
         Kind::Conversation => {
             comms::participation(db, viewer, id)
@@ -455,7 +458,11 @@ async fn node(ctx: &Context<'_>, kind: Kind, id: i64) -> AppResult<Node> {
                 .get(&id)
                 .copied()
                 .unwrap_or(0);
-            Node::Conversation(Conversation { model, unread })
+            Node::Conversation(Conversation {
+                siblings: std::sync::Arc::new([model.id]),
+                model,
+                unread,
+            })
         }
         Kind::AccessApplication => Node::AccessApplication(backoffice::AccessApplication(
             crate::service::applications::find(db, viewer, id).await?,

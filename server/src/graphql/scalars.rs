@@ -2,7 +2,11 @@
 //! RFC 3339) and `LocalTime` (a wall-clock time at the school, `08:30`).
 
 use async_graphql::{InputValueError, InputValueResult, Scalar, ScalarType, Value};
-use chrono::{DateTime as ChronoDateTime, Datelike, NaiveDate, NaiveTime, SecondsFormat, Utc};
+use chrono::{
+    DateTime as ChronoDateTime, Datelike, NaiveDate, NaiveTime, SecondsFormat, Utc, Weekday,
+};
+
+use crate::error::{AppError, AppResult};
 
 /// The years a school diary has any business with. Outside them a date is a typo or a probe,
 /// and week and period arithmetic near chrono's limits would overflow.
@@ -15,7 +19,20 @@ const OUT_OF_RANGE: &str = "expected a date between 1900-01-01 and 2200-12-31";
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date(pub NaiveDate);
 
-/// A calendar day in ISO 8601 (`YYYY-MM-DD`), e.g. `2026-11-30`.
+impl Date {
+    /// Monday and Sunday of the week containing the day; checked, so that a day at the end of
+    /// the calendar is refused instead of panicking (the scalar's range keeps it far from there).
+    pub fn week(self, argument: &str) -> AppResult<(NaiveDate, NaiveDate)> {
+        let week = self.0.week(Weekday::Mon);
+        match (week.checked_first_day(), week.checked_last_day()) {
+            (Some(monday), Some(sunday)) => Ok((monday, sunday)),
+            _ => Err(AppError::bad_input(argument, OUT_OF_RANGE)),
+        }
+    }
+}
+
+/// A calendar day in ISO 8601 (`YYYY-MM-DD`), e.g. `2026-11-30`, between 1900-01-01 and
+/// 2200-12-31.
 #[Scalar(name = "Date")]
 impl ScalarType for Date {
     fn parse(value: Value) -> InputValueResult<Self> {
@@ -41,7 +58,8 @@ impl ScalarType for Date {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct DateTime(pub ChronoDateTime<Utc>);
 
-/// An instant in ISO 8601 / RFC 3339 with a UTC offset, e.g. `2026-11-30T09:15:00Z`.
+/// An instant in ISO 8601 / RFC 3339 with a UTC offset, e.g. `2026-11-30T09:15:00Z`, in the
+/// years 1900 to 2200.
 #[Scalar(name = "DateTime")]
 impl ScalarType for DateTime {
     fn parse(value: Value) -> InputValueResult<Self> {

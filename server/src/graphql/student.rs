@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 use std::sync::Arc;
 
 use async_graphql::{Context, ID, Object};
-use chrono::{NaiveDate, Weekday};
+use chrono::NaiveDate;
 use dnevnik_entities::{class_unit, school, student};
 
 use super::context::ContextExt;
@@ -218,8 +218,7 @@ impl Student {
     /// The timetable of the week (Monday to Sunday) containing `weekOf`.
     #[graphql(complexity = "cost::times(7, child_complexity)")]
     async fn schedule(&self, ctx: &Context<'_>, week_of: Date) -> AppResult<Vec<ScheduleDay>> {
-        let monday = week_of.0.week(Weekday::Mon).first_day();
-        let sunday = week_of.0.week(Weekday::Mon).last_day();
+        let (monday, sunday) = week_of.week("weekOf")?;
         Ok(self
             .diary_days(ctx, monday, sunday)
             .await?

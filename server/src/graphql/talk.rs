@@ -500,7 +500,7 @@ impl TalkMutation {
         )
         .await?;
         Ok(ForumThreadPayload {
-            forum_thread: ForumThread(thread),
+            forum_thread: ForumThread::one(thread),
         })
     }
 
@@ -539,7 +539,7 @@ impl TalkMutation {
         )
         .await?;
         Ok(ForumThreadPayload {
-            forum_thread: ForumThread(thread),
+            forum_thread: ForumThread::one(thread),
         })
     }
 
@@ -621,7 +621,11 @@ async fn conversation(ctx: &Context<'_>, id: i64) -> AppResult<Conversation> {
         .get(&id)
         .copied()
         .unwrap_or(0);
-    Ok(Conversation { model, unread })
+    Ok(Conversation {
+        siblings: std::sync::Arc::new([model.id]),
+        model,
+        unread,
+    })
 }
 
 async fn payload(

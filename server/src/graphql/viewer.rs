@@ -2,7 +2,6 @@
 //! as their own (children or themselves), a teacher's timetable, sessions and unread messages.
 
 use async_graphql::{Context, Enum, ID, Object};
-use chrono::Weekday;
 use dnevnik_entities::enums::{Role, SessionKind};
 use dnevnik_entities::{account, class_unit, school, session, student, subject};
 
@@ -341,10 +340,8 @@ impl Viewer {
         if staff.is_empty() {
             return Ok(Vec::new());
         }
-        let week = week_of.0.week(Weekday::Mon);
-        let lessons =
-            structure::teacher_lessons(ctx.db()?, &staff, week.first_day(), week.last_day())
-                .await?;
+        let (monday, sunday) = week_of.week("weekOf")?;
+        let lessons = structure::teacher_lessons(ctx.db()?, &staff, monday, sunday).await?;
         Ok(lessons.into_iter().map(Lesson).collect())
     }
 

@@ -9,12 +9,13 @@ use dnevnik_entities::enums::{ForumScope, NewsScope};
 use dnevnik_entities::{
     conversation, conversation_participant, event, forum_post, forum_thread, message, news_item,
 };
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, Order};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder,
     QuerySelect, QueryTrait, RelationTrait,
 };
 
+use super::pages::first_of_each;
 use crate::error::AppResult;
 use crate::policy::Viewer;
 
@@ -166,37 +167,53 @@ pub fn moderates(viewer: &Viewer, thread: &forum_thread::Model) -> bool {
     viewer.moderates_forum(thread.school_id, thread.class_unit_id)
 }
 
-/// A page of a thread's posts, oldest first; hidden posts only for moderators.
+/// A page of each thread's posts, oldest first; hidden posts only in the threads the viewer
+/// moderates (`moderated`). Two statements at most, however many threads: one for the threads
+/// shown with their hidden posts, one for the rest.
 pub async fn forum_posts(
     db: &impl ConnectionTrait,
-    thread: &forum_thread::Model,
-    include_hidden: bool,
+    threads: &[(i64, bool)],
     after: Option<(DateTime<Utc>, i64)>,
     limit: u64,
-) -> AppResult<(Vec<forum_post::Model>, bool)> {
-    let mut query = forum_post::Entity::find().filter(forum_post::Column::ThreadId.eq(thread.id));
-    if !include_hidden {
-        query = query.filter(forum_post::Column::Hidden.eq(false));
-    }
-    if let Some((at, id)) = after {
-        query = query.filter(
-            Condition::any()
-                .add(forum_post::Column::CreatedAt.gt(at))
-                .add(
-                    Condition::all()
-                        .add(forum_post::Column::CreatedAt.eq(at))
-                        .add(forum_post::Column::Id.gt(id)),
-                ),
+) -> AppResult<HashMap<i64, (Vec<forum_post::Model>, bool)>> {
+    let mut found = HashMap::new();
+    for include_hidden in [true, false] {
+        let ids: Vec<i64> = threads
+            .iter()
+            .filter(|(_, moderated)| *moderated == include_hidden)
+            .map(|(id, _)| *id)
+            .collect();
+        if ids.is_empty() {
+            continue;
+        }
+        let mut query = forum_post::Entity::find().filter(forum_post::Column::ThreadId.is_in(ids));
+        if !include_hidden {
+            query = query.filter(forum_post::Column::Hidden.eq(false));
+        }
+        if let Some((at, id)) = after {
+            query = query.filter(
+                Condition::any()
+                    .add(forum_post::Column::CreatedAt.gt(at))
+                    .add(
+                        Condition::all()
+                            .add(forum_post::Column::CreatedAt.eq(at))
+                            .add(forum_post::Column::Id.gt(id)),
+                    ),
+            );
+        }
+        found.extend(
+            first_of_each(
+                db,
+                query,
+                forum_post::Column::ThreadId,
+                &[("created_at", Order::Asc), ("id", Order::Asc)],
+                limit,
+                |p| p.thread_id,
+            )
+            .await?,
         );
     }
-    page(
-        query
-            .order_by_asc(forum_post::Column::CreatedAt)
-            .order_by_asc(forum_post::Column::Id),
-        db,
-        limit,
-    )
-    .await
+    Ok(found)
 }
 
 /// Which conversations to list.
@@ -286,15 +303,16 @@ pub async fn participants(
         .await?)
 }
 
-/// A page of a conversation's messages, newest first.
+/// A page of each conversation's messages, newest first, in one statement however many
+/// conversations. The caller has checked that the viewer takes part in each.
 pub async fn messages(
     db: &impl ConnectionTrait,
-    conversation_id: i64,
+    conversation_ids: &[i64],
     after: Option<(DateTime<Utc>, i64)>,
     limit: u64,
-) -> AppResult<(Vec<message::Model>, bool)> {
-    let mut query =
-        message::Entity::find().filter(message::Column::ConversationId.eq(conversation_id));
+) -> AppResult<HashMap<i64, (Vec<message::Model>, bool)>> {
+    let mut query = message::Entity::find()
+        .filter(message::Column::ConversationId.is_in(conversation_ids.to_vec()));
     if let Some((at, id)) = after {
         query = query.filter(keyset_before(
             message::Column::CreatedAt,
@@ -303,12 +321,13 @@ pub async fn messages(
             id,
         ));
     }
-    page(
-        query
-            .order_by_desc(message::Column::CreatedAt)
-            .order_by_desc(message::Column::Id),
+    first_of_each(
         db,
+        query,
+        message::Column::ConversationId,
+        &[("created_at", Order::Desc), ("id", Order::Desc)],
         limit,
+        |m| m.conversation_id,
     )
     .await
 }

@@ -4,12 +4,11 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use dnevnik_entities::{control_form, mark};
-use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait as _, Order, Query};
-use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryTrait,
-};
+use sea_orm::sea_query::Order;
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::diary::{MarkView, Scoped, by_id};
+use super::pages::first_of_each;
 use super::records::by_access;
 use crate::error::AppResult;
 
@@ -28,7 +27,7 @@ pub struct Filter {
 
 /// A page of marks after a `(date, id)` cursor for each student of a list: the marks and
 /// whether more follow. One statement per distinct access in the list (in practice one), with
-/// the page cut per student by a window function, and one for the control forms; so a class
+/// the page cut per student ([`first_of_each`]), and one for the control forms; so a class
 /// roster asking for each student's last marks costs the same as one student.
 pub async fn pages(
     db: &impl ConnectionTrait,
@@ -37,7 +36,7 @@ pub async fn pages(
     after: Option<(NaiveDate, i64)>,
     limit: u64,
 ) -> AppResult<HashMap<i64, (Vec<MarkView>, bool)>> {
-    let mut by_student: HashMap<i64, Vec<mark::Model>> = HashMap::new();
+    let mut by_student: HashMap<i64, (Vec<mark::Model>, bool)> = HashMap::new();
     for (access, members) in by_access(group) {
         let mut query = mark::Entity::find()
             .filter(mark::Column::StudentId.is_in(members.iter().map(|m| m.student.id)))
@@ -64,33 +63,20 @@ pub async fn pages(
                 ),
             );
         }
-        // Each student's rows numbered newest first; the outer query keeps one more than a
-        // page, to tell whether another page follows.
-        let mut ranked = query.into_query();
-        ranked.expr_as(
-            Expr::cust(
-                r#"ROW_NUMBER() OVER (PARTITION BY "marks"."student_id" ORDER BY "marks"."date" DESC, "marks"."id" DESC)"#,
-            ),
-            Alias::new("page_row"),
-        );
-        let keep = i64::try_from(limit).unwrap_or(i64::MAX).saturating_add(1);
-        let outer = Query::select()
-            .column(Asterisk)
-            .from_subquery(ranked, Alias::new("ranked"))
-            .and_where(Expr::col(Alias::new("page_row")).lte(keep))
-            .order_by(Alias::new("date"), Order::Desc)
-            .order_by(Alias::new("id"), Order::Desc)
-            .to_owned();
-        let rows = mark::Model::find_by_statement(db.get_database_backend().build(&outer))
-            .all(db)
-            .await?;
-        for row in rows {
-            by_student.entry(row.student_id).or_default().push(row);
-        }
+        let found = first_of_each(
+            db,
+            query,
+            mark::Column::StudentId,
+            &[("date", Order::Desc), ("id", Order::Desc)],
+            limit,
+            |m| m.student_id,
+        )
+        .await?;
+        by_student.extend(found);
     }
     let form_ids: HashSet<i64> = by_student
         .values()
-        .flatten()
+        .flat_map(|(rows, _)| rows)
         .filter_map(|m| m.control_form_id)
         .collect();
     let forms = if form_ids.is_empty() {
@@ -104,13 +90,10 @@ pub async fn pages(
             |f| f.id,
         )
     };
-    let page = usize::try_from(limit).unwrap_or(usize::MAX);
     Ok(group
         .iter()
         .map(|member| {
-            let mut rows = by_student.remove(&member.student.id).unwrap_or_default();
-            let has_next = rows.len() > page;
-            rows.truncate(page);
+            let (rows, has_next) = by_student.remove(&member.student.id).unwrap_or_default();
             let views = rows
                 .into_iter()
                 .map(|m| MarkView {

@@ -14,6 +14,7 @@ pub mod journal;
 pub mod marks;
 pub mod messaging;
 pub mod notifications;
+pub mod pages;
 pub mod progress;
 pub mod publishing;
 pub mod records;

@@ -209,22 +209,76 @@ async fn the_main_views_run_a_fixed_number_of_statements() -> anyhow::Result<()>
     assert_eq!(diary_counts[0], 16, "{diary_counts:?}");
     assert_eq!(quarter_counts[0], 16, "{quarter_counts:?}");
 
-    // The conversation list with everyone taking part: the same for one conversation as for
-    // all of them (participants come through a loader).
+    // The conversation list with everyone taking part and each one's last message: the same
+    // for one conversation as for an inbox of twenty (participants and pages come through
+    // loaders). The parent writes to a teacher until the inbox holds twenty.
+    let contact = app
+        .graphql_as(
+            &two_children,
+            "{ viewer { addressBook(first: 1) { nodes { accountId } } } }",
+            json!({}),
+        )
+        .await;
+    let teacher = contact.assert_ok()["viewer"]["addressBook"]["nodes"][0]["accountId"].clone();
+    for n in 0..20 {
+        app.graphql_as(
+            &two_children,
+            "mutation($i: StartConversationInput!) { startConversation(input: $i) { conversation { id } } }",
+            json!({ "i": { "recipientIds": [teacher], "subject": format!("Вопрос {n}"), "body": "Добрый день!" } }),
+        )
+        .await
+        .assert_ok();
+    }
     let mut conversation_counts = Vec::new();
     for first in [1, 20] {
         let (response, statements) = counter
             .during(app.graphql_as(
                 &two_children,
-                "query($n: Int) { conversations(first: $n) { nodes { subject unreadCount participants { displayName } } } }",
+                "query($n: Int) { conversations(first: $n) { nodes { subject unreadCount participants { displayName } \
+                 messages(first: 1) { nodes { body isMine sender { displayName } } pageInfo { hasNextPage } } } } }",
                 json!({ "n": first }),
             ))
             .await;
-        let listed = response.assert_ok()["conversations"]["nodes"]
+        let nodes = response.assert_ok()["conversations"]["nodes"]
             .as_array()
-            .map_or(0, Vec::len);
-        conversation_counts.push((listed, statements));
+            .cloned()
+            .unwrap_or_default();
+        // Each conversation comes with its last message.
+        assert!(
+            nodes.iter().all(|c| c["messages"]["nodes"]
+                .as_array()
+                .is_some_and(|m| m.len() == 1)),
+            "{nodes:?}"
+        );
+        conversation_counts.push((nodes.len(), statements));
     }
+    // A forum page with each thread's first posts: the same for one thread as for twenty.
+    let mut forum_counts = Vec::new();
+    for first in [1, 20] {
+        let (response, statements) = counter
+            .during(app.graphql_as(
+                &two_children,
+                "query($n: Int) { forumThreads(first: $n) { nodes { title \
+                 posts(first: 3) { nodes { body author { displayName } } pageInfo { hasNextPage } } } } }",
+                json!({ "n": first }),
+            ))
+            .await;
+        let threads = response.assert_ok()["forumThreads"]["nodes"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let posts: usize = threads
+            .iter()
+            .map(|t| t["posts"]["nodes"].as_array().map_or(0, Vec::len))
+            .sum();
+        forum_counts.push((threads.len(), posts, statements));
+    }
+    println!("forum (threads, posts, statements): {forum_counts:?}");
+    assert!(
+        forum_counts[1].0 > 1 && forum_counts[1].1 > forum_counts[0].1,
+        "{forum_counts:?}"
+    );
+    assert_eq!(forum_counts[0].2, forum_counts[1].2, "{forum_counts:?}");
     // The notification feed with each notice's mark and homework: the same for a short page
     // holding marks and homework as for the whole feed (they come through loaders).
     let mut feed_counts = Vec::new();
@@ -252,7 +306,7 @@ async fn the_main_views_run_a_fixed_number_of_statements() -> anyhow::Result<()>
     assert!(feed_counts[1].0 > 5, "{feed_counts:?}");
     assert_eq!(feed_counts[0].1, feed_counts[1].1, "{feed_counts:?}");
     println!("conversations (listed, statements): {conversation_counts:?}");
-    assert!(conversation_counts[1].0 > 1, "{conversation_counts:?}");
+    assert_eq!(conversation_counts[1].0, 20, "{conversation_counts:?}");
     assert_eq!(
         conversation_counts[0].1, conversation_counts[1].1,
         "{conversation_counts:?}"
