@@ -24,7 +24,7 @@ use crate::auth::session::{self, ADMIN_COOKIE};
 use crate::error::AppError;
 use crate::http::cookies;
 use crate::http::pages::{csrf_token, message};
-use crate::policy::Viewer;
+use crate::policy::{Permission, Viewer};
 use crate::state::AppState;
 
 /// The language cookie of the back-office.
@@ -135,7 +135,7 @@ pub async fn admin(
     let viewer = Viewer::load(&state.db, &found.account, found.session.id)
         .await
         .map_err(IntoResponse::into_response)?;
-    if !viewer.department_admin && viewer.administers.is_empty() {
+    if !viewer.may(Permission::UseBackOffice) {
         return Err(message(
             StatusCode::FORBIDDEN,
             t.get("backoffice"),
@@ -162,10 +162,10 @@ pub async fn admin(
     let shell = Shell {
         t,
         csrf,
-        user_name: viewer.display_name.clone(),
+        user_name: viewer.display_name().to_owned(),
         school_name: chosen.as_ref().map(|s| s.short_name.clone()),
         school_id: chosen.as_ref().map(|s| s.id),
-        schools: if viewer.department_admin || mine.len() > 1 {
+        schools: if viewer.may(Permission::AdministerDepartment) || mine.len() > 1 {
             mine.iter()
                 .map(|s| {
                     (
@@ -178,7 +178,7 @@ pub async fn admin(
         } else {
             Vec::new()
         },
-        department: viewer.department_admin,
+        department: viewer.may(Permission::AdministerDepartment),
         section,
         notice: None,
         error: None,

@@ -33,6 +33,7 @@ use crate::auth::{ClientInfo, login};
 use crate::error::AppError;
 use crate::http::caller;
 use crate::http::pages::{check_form, csrf_token, message, render, with_cookies};
+use crate::policy::Permission;
 use crate::service::{applications, audit, calendar_days, codes, guardianships, refusal_reasons};
 use crate::state::AppState;
 
@@ -141,8 +142,8 @@ pub async fn login_form(
     let continue_as = match caller::identify(&state, &headers, Some(peer)).await {
         Ok(caller) => caller
             .viewer
-            .filter(|v| v.department_admin || !v.administers.is_empty())
-            .map(|v| v.display_name),
+            .filter(|v| v.may(Permission::UseBackOffice))
+            .map(|v| v.display_name().to_owned()),
         Err(_) => None,
     };
     let page = AdminLoginPage {
@@ -229,17 +230,14 @@ pub async fn sso(
         Ok(caller) => caller,
         Err(err) => return err.into_response(),
     };
-    let Some(viewer) = caller
-        .viewer
-        .filter(|v| v.department_admin || !v.administers.is_empty())
-    else {
+    let Some(viewer) = caller.viewer.filter(|v| v.may(Permission::UseBackOffice)) else {
         return Redirect::to("/admin/login").into_response();
     };
     let started = async {
         let txn = crate::db::begin_write(&state.db).await?;
         let (token, session) = session::start(
             &txn,
-            viewer.account_id,
+            viewer.account_id(),
             SessionKind::Admin,
             caller.client.user_agent.as_deref(),
             state.config.session_policy(),
@@ -247,7 +245,7 @@ pub async fn sso(
         .await?;
         audit::record(
             &txn,
-            audit::AuditEntry::new("sign_in.succeeded", Some(viewer.account_id))
+            audit::AuditEntry::new("sign_in.succeeded", Some(viewer.account_id()))
                 .object("session", session.id)
                 .ip(caller.client.ip.clone())
                 .details(serde_json::json!({ "method": "web_session", "kind": "admin" })),
@@ -284,8 +282,8 @@ pub async fn logout(
             session::end(&txn, &token).await?;
             audit::record(
                 &txn,
-                audit::AuditEntry::new("sign_out", Some(admin.viewer.account_id))
-                    .object("session", admin.viewer.session_id)
+                audit::AuditEntry::new("sign_out", Some(admin.viewer.account_id()))
+                    .object("session", admin.viewer.session_id())
                     .ip(admin.ip()),
             )
             .await?;
@@ -1787,7 +1785,7 @@ pub async fn audit(
         .school
         .as_ref()
         .map(|s| s.id)
-        .filter(|_| !admin.viewer.department_admin || q.school.is_some());
+        .filter(|_| !admin.viewer.may(Permission::AdministerDepartment) || q.school.is_some());
     let page = q.page.unwrap_or(0);
     let (events, total) = match audit::search(
         &state.db,
@@ -1835,7 +1833,7 @@ pub async fn audit_csv(
         .school
         .as_ref()
         .map(|s| s.id)
-        .filter(|_| !admin.viewer.department_admin || q.school.is_some());
+        .filter(|_| !admin.viewer.may(Permission::AdministerDepartment) || q.school.is_some());
     match audit::search(&state.db, &admin.viewer, &q.filter(school), 0, 10_000).await {
         Ok((events, _)) => (
             [

@@ -260,7 +260,7 @@ pub async fn redeem(
     step: Step,
 ) -> AppResult<Redeemed> {
     let now = Utc::now();
-    let account_bucket = format!("code-account:{}", viewer.account_id);
+    let account_bucket = format!("code-account:{}", viewer.account_id());
     let address_bucket = format!("code-ip:{}", client.ip.as_deref().unwrap_or("unknown"));
     // Counted before the code is even looked at; only a redemption gives the count back.
     let account_allowed = PER_ACCOUNT.take(db, &account_bucket, now).await?;
@@ -269,7 +269,7 @@ pub async fn redeem(
         let txn = begin_write(db).await?;
         audit::record(
             &txn,
-            AuditEntry::new("access_code.rate_limited", Some(viewer.account_id))
+            AuditEntry::new("access_code.rate_limited", Some(viewer.account_id()))
                 .ip(client.ip.clone()),
         )
         .await?;
@@ -307,7 +307,7 @@ pub async fn redeem(
     // An unconfirmed account may only take a student's own code. It hears the same for every
     // other code, right or wrong, so that it learns nothing about the code it typed.
     let acceptable = |r: &access_code::Model| {
-        verified && usable(r) && (viewer.confirmed || r.kind == AccessKind::Student)
+        verified && usable(r) && (viewer.is_confirmed() || r.kind == AccessKind::Student)
     };
     let Some(row) = row.filter(acceptable) else {
         // A wrong verifier counts against the code itself; the fifth burns it.
@@ -330,7 +330,7 @@ pub async fn redeem(
             update.exec(&txn).await?;
         }
         // Against the code whose selector was typed, so that its history shows the guesses.
-        let mut entry = AuditEntry::new("access_code.redeem_failed", Some(viewer.account_id))
+        let mut entry = AuditEntry::new("access_code.redeem_failed", Some(viewer.account_id()))
             .ip(client.ip.clone());
         if let Some(row) = &attempted {
             entry = entry
@@ -339,7 +339,7 @@ pub async fn redeem(
         }
         audit::record(&txn, entry).await?;
         txn.commit().await?;
-        return Err(if viewer.confirmed {
+        return Err(if viewer.is_confirmed() {
             invalid_code()
         } else {
             AppError::bad_input("code", NEEDS_CONFIRMED)
@@ -352,20 +352,16 @@ pub async fn redeem(
         .ok_or_else(invalid_code)?;
     match row.kind {
         AccessKind::Guardian => {
-            if viewer.children.iter().any(|c| c.student_id == student.id) {
+            if viewer.is_guardian_of(student.id) {
                 return Err(AppError::Conflict(ALREADY_LINKED.to_owned()));
             }
         }
         AccessKind::Student => {
             // A parent who types the child's own code would otherwise become the child.
-            let holds_another_role = !viewer.children.is_empty()
-                || !viewer.staff.is_empty()
-                || !viewer.administers.is_empty()
-                || viewer.department_admin;
-            if holds_another_role {
+            if viewer.holds_another_role_than_student() {
                 return Err(AppError::bad_input("code", STUDENT_CODE_FOR_STUDENT));
             }
-            if viewer.own_student.is_some() || student.account_id.is_some() {
+            if viewer.is_a_student() || student.account_id.is_some() {
                 return Err(AppError::Conflict(
                     "This account or this student already has a student sign-in.".to_owned(),
                 ));
@@ -399,7 +395,7 @@ pub async fn redeem(
         .col_expr(access_code::Column::RedeemedAt, Expr::value(now))
         .col_expr(
             access_code::Column::RedeemedByAccountId,
-            Expr::value(viewer.account_id),
+            Expr::value(viewer.account_id()),
         )
         .filter(access_code::Column::Id.eq(row.id))
         .filter(access_code::Column::Status.is_in([
@@ -422,7 +418,7 @@ pub async fn redeem(
                 .unwrap_or_else(|| student.first_name.clone());
             let link = guardianship::ActiveModel {
                 school_id: Set(student.school_id),
-                account_id: Set(viewer.account_id),
+                account_id: Set(viewer.account_id()),
                 student_id: Set(student.id),
                 label: Set(label),
                 access_code_id: Set(Some(row.id)),
@@ -433,7 +429,7 @@ pub async fn redeem(
             .await?;
             audit::record(
                 &txn,
-                AuditEntry::new("guardianship.created", Some(viewer.account_id))
+                AuditEntry::new("guardianship.created", Some(viewer.account_id()))
                     .school(Some(student.school_id))
                     .object("guardianship", link.id)
                     .ip(client.ip.clone())
@@ -445,13 +441,13 @@ pub async fn redeem(
         }
         AccessKind::Student => {
             let mut active: student::ActiveModel = student.clone().into();
-            active.account_id = Set(Some(viewer.account_id));
+            active.account_id = Set(Some(viewer.account_id()));
             active.update(&txn).await?;
         }
     }
     audit::record(
         &txn,
-        AuditEntry::new("access_code.redeemed", Some(viewer.account_id))
+        AuditEntry::new("access_code.redeemed", Some(viewer.account_id()))
             .school(Some(student.school_id))
             .object("access_code", row.id)
             .ip(client.ip.clone())

@@ -21,9 +21,9 @@ use super::scalars::{Date, DateTime};
 use super::school::School;
 use super::student::{Student, page_size};
 use crate::auth::access_code::IssuedCode;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::graphql::cost;
-use crate::policy::Access;
+use crate::policy::{Access, Permission};
 use crate::service::{applications, audit, calendar_days, codes, guardianships, refusal_reasons};
 
 /// The state of an access application.
@@ -787,11 +787,9 @@ impl BackOfficeQuery {
         #[graphql(desc = "Include deactivated reasons.", default)] include_inactive: bool,
     ) -> AppResult<Vec<RefusalReason>> {
         let viewer = ctx.viewer()?;
-        if viewer.administers.is_empty() && !viewer.department_admin {
-            return Err(AppError::Forbidden);
-        }
-        let rows =
-            refusal_reasons::list(ctx.db()?, include_inactive && viewer.department_admin).await?;
+        viewer.authorize(Permission::UseBackOffice)?;
+        let inactive = include_inactive && viewer.may(Permission::AdministerDepartment);
+        let rows = refusal_reasons::list(ctx.db()?, inactive).await?;
         Ok(rows.into_iter().map(RefusalReason).collect())
     }
 

@@ -467,7 +467,7 @@ impl Conversation {
         let others = self.everyone(ctx).await?;
         let participation = others
             .iter()
-            .find(|p| p.account_id == viewer.account_id)
+            .find(|p| p.account_id == viewer.account_id())
             .cloned()
             .ok_or(AppError::NotFound)?;
         // Every conversation of the page has the viewer in it (the list and `node` check), so
@@ -482,7 +482,7 @@ impl Conversation {
             })
             .await?;
         let (rows, has_next) = pages.get(&self.model.id).cloned().unwrap_or_default();
-        let me = viewer.account_id;
+        let me = viewer.account_id();
         Ok(Page::build(
             rows,
             after.is_some(),

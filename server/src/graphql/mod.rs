@@ -296,7 +296,7 @@ async fn node(ctx: &Context<'_>, kind: Kind, id: i64) -> AppResult<Node> {
     let db = ctx.db()?;
     let not_found = || AppError::NotFound;
     Ok(match kind {
-        Kind::Account if id == viewer.account_id => Node::Account(Account(
+        Kind::Account if id == viewer.account_id() => Node::Account(Account(
             load::<e::account::Entity>(ctx, id)
                 .await?
                 .ok_or_else(not_found)?,
@@ -406,13 +406,10 @@ async fn node(ctx: &Context<'_>, kind: Kind, id: i64) -> AppResult<Node> {
                 .await?
                 .ok_or_else(not_found)?;
             let visible = item.withdrawn_at.is_none()
-                && match (item.school_id, item.class_unit_id) {
-                    (None, _) => true,
-                    (Some(school), None) => viewer.member_of_school(school),
-                    (Some(school), Some(class)) => {
-                        viewer.member_of_class(class, school) || viewer.administers_school(school)
-                    }
-                };
+                && viewer.may(crate::policy::Permission::ReadPublication {
+                    school_id: item.school_id,
+                    class_unit_id: item.class_unit_id,
+                });
             if !visible {
                 return Err(not_found());
             }
@@ -423,16 +420,10 @@ async fn node(ctx: &Context<'_>, kind: Kind, id: i64) -> AppResult<Node> {
                 .one(db)
                 .await?
                 .ok_or_else(not_found)?;
-            let visible = match event.class_unit_id {
-                None => viewer.member_of_school(event.school_id),
-                Some(class) => {
-                    viewer.member_of_class(class, event.school_id)
-                        || viewer.administers_school(event.school_id)
-                }
-            };
-            if !visible {
-                return Err(not_found());
-            }
+            viewer.authorize(crate::policy::Permission::ReadPublication {
+                school_id: Some(event.school_id),
+                class_unit_id: event.class_unit_id,
+            })?;
             Node::Event(Event(event))
         }
         Kind::ForumThread => {

@@ -164,8 +164,8 @@ impl AuthMutation {
         session::end(&txn, token).await?;
         audit::record(
             &txn,
-            AuditEntry::new("sign_out", Some(viewer.account_id))
-                .object("session", viewer.session_id)
+            AuditEntry::new("sign_out", Some(viewer.account_id()))
+                .object("session", viewer.session_id())
                 .ip(request.client.ip.clone()),
         )
         .await?;
@@ -188,10 +188,10 @@ impl AuthMutation {
         let viewer = ctx.viewer()?;
         let session_id = ids::decode(&input.session_id, Kind::Session)?;
         let txn = crate::db::begin_write(&request.db).await?;
-        session::revoke(&txn, viewer.account_id, session_id).await?;
+        session::revoke(&txn, viewer.account_id(), session_id).await?;
         audit::record(
             &txn,
-            AuditEntry::new("session.revoked", Some(viewer.account_id))
+            AuditEntry::new("session.revoked", Some(viewer.account_id()))
                 .object("session", session_id)
                 .ip(request.client.ip.clone()),
         )

@@ -105,9 +105,9 @@ impl School {
     #[graphql(complexity = "cost::times(cost::STAFF, child_complexity)")]
     async fn staff(&self, ctx: &Context<'_>) -> AppResult<Vec<StaffMember>> {
         let viewer = ctx.viewer()?;
-        if !viewer.administers_school(self.0.id) && !viewer.works_at(self.0.id) {
-            return Err(AppError::Forbidden);
-        }
+        viewer.authorize(crate::policy::Permission::ReadStaffList {
+            school_id: self.0.id,
+        })?;
         let staff = structure::staff(ctx.db()?, self.0.id).await?;
         Ok(staff.into_iter().map(StaffMember).collect())
     }

@@ -155,7 +155,7 @@ impl SubscriptionRoot {
     ) -> async_graphql::Result<impl Stream<Item = MessageReceived>> {
         let request = ctx.request()?;
         let viewer = ctx.viewer()?;
-        let me = viewer.account_id;
+        let me = viewer.account_id();
         let receiver = request.live.subscribe();
         let watch = Watch {
             db: request.db.clone(),

@@ -637,11 +637,11 @@ async fn payload(
     let participants = super::loaders::participants(ctx, conversation_id).await?;
     let mine = participants
         .iter()
-        .find(|p| p.account_id == viewer.account_id)
+        .find(|p| p.account_id == viewer.account_id())
         .cloned()
         .ok_or(crate::error::AppError::NotFound)?;
     Ok(MessagePayload {
         conversation: conversation(ctx, conversation_id).await?,
-        message: Message::new(message, viewer.account_id, &mine, &participants),
+        message: Message::new(message, viewer.account_id(), &mine, &participants),
     })
 }

@@ -2,7 +2,7 @@
 //! as their own (children or themselves), a teacher's timetable, sessions and unread messages.
 
 use async_graphql::{Context, Enum, ID, Object};
-use dnevnik_entities::enums::{Role, SessionKind};
+use dnevnik_entities::enums::SessionKind;
 use dnevnik_entities::{account, class_unit, school, session, student, subject};
 
 use super::communication::Account;
@@ -21,6 +21,7 @@ use crate::service::{communication, structure};
 
 /// A role the viewer holds.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "crate::policy::RoleKind")]
 pub enum RoleKind {
     /// A legal representative of linked children.
     Parent,
@@ -202,7 +203,7 @@ impl Viewer {
     /// The viewer's own account.
     async fn account(&self, ctx: &Context<'_>) -> AppResult<Account> {
         let viewer = policy_viewer(ctx)?;
-        loaders::load::<account::Entity>(ctx, viewer.account_id)
+        loaders::load::<account::Entity>(ctx, viewer.account_id())
             .await?
             .map(Account)
             .ok_or(AppError::Unauthenticated)
@@ -211,78 +212,24 @@ impl Viewer {
     /// Whether the account's identity is confirmed (a confirmed Gosuslugi account); only
     /// confirmed accounts may link a child.
     async fn confirmed(&self, ctx: &Context<'_>) -> AppResult<bool> {
-        Ok(policy_viewer(ctx)?.confirmed)
+        Ok(policy_viewer(ctx)?.is_confirmed())
     }
 
     /// Every role the viewer holds, with its scope.
     #[graphql(complexity = "cost::times(cost::ROLES, child_complexity)")]
     async fn roles(&self, ctx: &Context<'_>) -> AppResult<Vec<RoleAssignment>> {
         let viewer = policy_viewer(ctx)?;
-        let mut roles = Vec::new();
-        if viewer.department_admin {
-            roles.push(RoleAssignment {
-                role: RoleKind::DepartmentAdmin,
-                school_id: None,
-                class_unit_id: None,
-                subject_ids: Vec::new(),
-                student_id: None,
-            });
-        }
-        for (school, grants) in &viewer.administers {
-            for grant in grants {
-                let role = match grant {
-                    Role::SchoolAdmin => RoleKind::SchoolAdmin,
-                    Role::Director => RoleKind::Director,
-                    Role::DeputyDirector => RoleKind::DeputyDirector,
-                    Role::DepartmentAdmin => continue,
-                };
-                roles.push(RoleAssignment {
-                    role,
-                    school_id: Some(*school),
-                    class_unit_id: None,
-                    subject_ids: Vec::new(),
-                    student_id: None,
-                });
-            }
-        }
-        let school_of = |class: i64| viewer.class_schools.get(&class).copied();
-        for class in &viewer.leads {
-            roles.push(RoleAssignment {
-                role: RoleKind::ClassTeacher,
-                school_id: school_of(*class),
-                class_unit_id: Some(*class),
-                subject_ids: Vec::new(),
-                student_id: None,
-            });
-        }
-        for (class, subjects) in &viewer.teaches {
-            roles.push(RoleAssignment {
-                role: RoleKind::Teacher,
-                school_id: school_of(*class),
-                class_unit_id: Some(*class),
-                subject_ids: subjects.iter().copied().collect(),
-                student_id: None,
-            });
-        }
-        for child in &viewer.children {
-            roles.push(RoleAssignment {
-                role: RoleKind::Parent,
-                school_id: Some(child.school_id),
-                class_unit_id: Some(child.class_unit_id),
-                subject_ids: Vec::new(),
-                student_id: Some(child.student_id),
-            });
-        }
-        if let Some(own) = viewer.own_student {
-            roles.push(RoleAssignment {
-                role: RoleKind::Student,
-                school_id: Some(own.school_id),
-                class_unit_id: Some(own.class_unit_id),
-                subject_ids: Vec::new(),
-                student_id: Some(own.student_id),
-            });
-        }
-        Ok(roles)
+        Ok(viewer
+            .roles()
+            .into_iter()
+            .map(|held| RoleAssignment {
+                role: held.kind.into(),
+                school_id: held.school_id,
+                class_unit_id: held.class_unit_id,
+                subject_ids: held.subject_ids,
+                student_id: held.student_id,
+            })
+            .collect())
     }
 
     /// The viewer's own students: a parent's linked children with the parent's label for each,
@@ -299,17 +246,14 @@ impl Viewer {
         Ok(group
             .into_iter()
             .map(|student| {
-                let child = viewer
-                    .children
-                    .iter()
-                    .find(|c| c.student_id == student.model.id);
+                let label = viewer.child_label(student.model.id).map(str::to_owned);
                 LinkedStudent {
-                    label: child.map(|c| c.label.clone()),
-                    relation: if child.is_some() {
+                    relation: if label.is_some() {
                         StudentRelation::Guardian
                     } else {
                         StudentRelation::Myself
                     },
+                    label,
                     student,
                 }
             })
@@ -321,9 +265,9 @@ impl Viewer {
     async fn staff_posts(&self, ctx: &Context<'_>) -> AppResult<Vec<StaffMember>> {
         let viewer = policy_viewer(ctx)?;
         let mut posts = Vec::new();
-        for post in &viewer.staff {
+        for staff_id in viewer.staff_ids() {
             if let Some(row) =
-                loaders::load::<dnevnik_entities::staff_member::Entity>(ctx, post.staff_id).await?
+                loaders::load::<dnevnik_entities::staff_member::Entity>(ctx, staff_id).await?
             {
                 posts.push(StaffMember(row));
             }
@@ -336,7 +280,7 @@ impl Viewer {
     #[graphql(complexity = "cost::times(cost::TEACHER_WEEK, child_complexity)")]
     async fn timetable(&self, ctx: &Context<'_>, week_of: Date) -> AppResult<Vec<Lesson>> {
         let viewer = policy_viewer(ctx)?;
-        let staff: Vec<i64> = viewer.staff.iter().map(|s| s.staff_id).collect();
+        let staff = viewer.staff_ids();
         if staff.is_empty() {
             return Ok(Vec::new());
         }
@@ -349,11 +293,11 @@ impl Viewer {
     #[graphql(complexity = "cost::times(cost::SESSIONS, child_complexity)")]
     async fn sessions(&self, ctx: &Context<'_>) -> AppResult<Vec<Session>> {
         let viewer = policy_viewer(ctx)?;
-        let rows = sessions::list(ctx.db()?, viewer.account_id, chrono::Utc::now()).await?;
+        let rows = sessions::list(ctx.db()?, viewer.account_id(), chrono::Utc::now()).await?;
         Ok(rows
             .into_iter()
             .map(|model| Session {
-                current: model.id == viewer.session_id,
+                current: model.id == viewer.session_id(),
                 model,
             })
             .collect())

@@ -22,7 +22,7 @@ use crate::auth::oidc::{CallbackParams, Provider, safe_return_to, save_state, ta
 use crate::auth::token::new_token;
 use crate::auth::{access_code, identity, login, session};
 use crate::error::AppError;
-use crate::policy::Viewer;
+use crate::policy::{RoleKind, Viewer};
 use crate::service::audit::{self, AuditEntry};
 use crate::service::structure;
 use crate::state::AppState;
@@ -178,8 +178,8 @@ async fn home(
         graphiql: !state.config.is_production(),
     };
     if let Some(viewer) = &caller.viewer {
-        page.signed_in_as = Some(viewer.display_name.clone());
-        page.confirmed = viewer.confirmed;
+        page.signed_in_as = Some(viewer.display_name().to_owned());
+        page.confirmed = viewer.is_confirmed();
         page.roles = describe_roles(viewer);
         match students_of(&state, viewer).await {
             Ok((children, own)) => {
@@ -195,25 +195,26 @@ async fn home(
     )
 }
 
+/// The viewer's roles in words, each kind once, in the policy's order.
 fn describe_roles(viewer: &Viewer) -> Vec<String> {
-    let mut roles = Vec::new();
-    if viewer.department_admin {
-        roles.push("администратор департамента".to_owned());
-    }
-    if !viewer.administers.is_empty() {
-        roles.push("администрация школы".to_owned());
-    }
-    if !viewer.teaches.is_empty() || !viewer.leads.is_empty() {
-        roles.push("учитель".to_owned());
-    }
-    if !viewer.leads.is_empty() {
-        roles.push("классный руководитель".to_owned());
-    }
-    if !viewer.children.is_empty() {
-        roles.push("родитель".to_owned());
-    }
-    if viewer.own_student.is_some() {
-        roles.push("ученик".to_owned());
+    let mut roles: Vec<String> = Vec::new();
+    for held in viewer.roles() {
+        // A class teacher is a teacher too.
+        let words: &[&str] = match held.kind {
+            RoleKind::DepartmentAdmin => &["администратор департамента"],
+            RoleKind::SchoolAdmin | RoleKind::Director | RoleKind::DeputyDirector => {
+                &["администрация школы"]
+            }
+            RoleKind::ClassTeacher => &["учитель", "классный руководитель"],
+            RoleKind::Teacher => &["учитель"],
+            RoleKind::Parent => &["родитель"],
+            RoleKind::Student => &["ученик"],
+        };
+        for word in words {
+            if !roles.iter().any(|r| r == word) {
+                roles.push((*word).to_owned());
+            }
+        }
     }
     roles
 }
@@ -234,10 +235,8 @@ async fn students_of(
         let school = structure::school(&state.db, student.school_id).await?;
         let row = ChildRow {
             label: viewer
-                .children
-                .iter()
-                .find(|c| c.student_id == student.id)
-                .map(|c| c.label.clone())
+                .child_label(student.id)
+                .map(str::to_owned)
                 .unwrap_or_default(),
             name: crate::graphql::school::full_name(
                 &student.last_name,
@@ -247,10 +246,7 @@ async fn students_of(
             class_name: class.map(|c| c.name).unwrap_or_default(),
             school: school.map(|s| s.short_name).unwrap_or_default(),
         };
-        if viewer
-            .own_student
-            .is_some_and(|s| s.student_id == student.id)
-        {
+        if viewer.child_label(student.id).is_none() {
             own = Some(row);
         } else {
             children.push(row);
@@ -381,18 +377,18 @@ async fn logout(
     let (Some(viewer), Some(token)) = (caller.viewer.as_ref(), caller.token.as_deref()) else {
         return with_cookies(Redirect::to("/").into_response(), &[clear]);
     };
-    let provider = crate::auth::session::list(&state.db, viewer.account_id, chrono::Utc::now())
+    let provider = crate::auth::session::list(&state.db, viewer.account_id(), chrono::Utc::now())
         .await
         .ok()
-        .and_then(|sessions| sessions.into_iter().find(|s| s.id == viewer.session_id))
+        .and_then(|sessions| sessions.into_iter().find(|s| s.id == viewer.session_id()))
         .and_then(|s| s.provider);
     let ended = async {
         let txn = crate::db::begin_write(&state.db).await?;
         session::end(&txn, token).await?;
         audit::record(
             &txn,
-            AuditEntry::new("sign_out", Some(viewer.account_id))
-                .object("session", viewer.session_id)
+            AuditEntry::new("sign_out", Some(viewer.account_id()))
+                .object("session", viewer.session_id())
                 .ip(caller.client.ip.clone()),
         )
         .await?;
@@ -428,8 +424,8 @@ async fn link_form(
     };
     let (csrf, set_csrf) = csrf_token(&headers, state.config.secure_cookies());
     let page = LinkPage {
-        signed_in_as: viewer.display_name.clone(),
-        confirmed: viewer.confirmed,
+        signed_in_as: viewer.display_name().to_owned(),
+        confirmed: viewer.is_confirmed(),
         error: None,
         csrf,
     };
@@ -491,7 +487,7 @@ async fn link_submit(
     match result {
         Ok(redeemed) if step == access_code::Step::Check => {
             let page = LinkConfirmPage {
-                signed_in_as: viewer.display_name.clone(),
+                signed_in_as: viewer.display_name().to_owned(),
                 guardian: redeemed.kind == AccessKind::Guardian,
                 first_name: redeemed.first_name,
                 class_name: redeemed.class_name,
@@ -510,8 +506,8 @@ async fn link_submit(
         Err(err) => {
             let status = err.status();
             let page = LinkPage {
-                signed_in_as: viewer.display_name.clone(),
-                confirmed: viewer.confirmed,
+                signed_in_as: viewer.display_name().to_owned(),
+                confirmed: viewer.is_confirmed(),
                 error: Some(link_refusal(&err).to_owned()),
                 csrf: form.csrf,
             };

@@ -7,8 +7,16 @@
 //!
 //! Answers for objects a viewer may not see are `NOT_FOUND`, never `FORBIDDEN`: ids must not
 //! become a way to probe who exists. `FORBIDDEN` is for actions on objects the viewer does see.
+//!
+//! `Viewer`'s fields are private to this module: outside it, code asks a question
+//! ([`Viewer::may`], the `may_*` predicates, the scope conditions of [`scope`]) and never
+//! composes a rule from the viewer's grants itself.
 
 pub mod contacts;
+pub mod permission;
+pub mod scope;
+
+pub use permission::Permission;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -56,33 +64,81 @@ pub struct OwnStudent {
     pub class_unit_id: i64,
 }
 
+/// A kind of role, as the viewer's own description lists it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RoleKind {
+    /// The education department: every school.
+    DepartmentAdmin,
+    /// A school's administrator.
+    SchoolAdmin,
+    /// A school's director.
+    Director,
+    /// A school's deputy director.
+    DeputyDirector,
+    /// Leads a class.
+    ClassTeacher,
+    /// Teaches subjects in a class.
+    Teacher,
+    /// A child's parent or guardian.
+    Parent,
+    /// The student themselves.
+    Student,
+}
+
+/// One role the viewer holds, with its scope.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HeldRole {
+    /// The role.
+    pub kind: RoleKind,
+    /// Its school.
+    pub school_id: Option<i64>,
+    /// Its class.
+    pub class_unit_id: Option<i64>,
+    /// The subjects taught, for a teacher.
+    pub subject_ids: Vec<i64>,
+    /// The student, for a parent or a student.
+    pub student_id: Option<i64>,
+}
+
+impl HeldRole {
+    fn new(kind: RoleKind) -> Self {
+        Self {
+            kind,
+            school_id: None,
+            class_unit_id: None,
+            subject_ids: Vec::new(),
+            student_id: None,
+        }
+    }
+}
+
 /// A signed-in account and its scopes.
 #[derive(Clone, Debug)]
 pub struct Viewer {
     /// The account.
-    pub account_id: i64,
+    account_id: i64,
     /// The session of this request.
-    pub session_id: i64,
+    session_id: i64,
     /// The name shown in the interface.
-    pub display_name: String,
+    display_name: String,
     /// A confirmed (trusted) identity.
-    pub confirmed: bool,
+    confirmed: bool,
     /// Department administrator: every school.
-    pub department_admin: bool,
+    department_admin: bool,
     /// Schools administered (administrator, director, deputy director), with the grants.
-    pub administers: BTreeMap<i64, BTreeSet<Role>>,
+    administers: BTreeMap<i64, BTreeSet<Role>>,
     /// Staff posts.
-    pub staff: Vec<StaffPost>,
+    staff: Vec<StaffPost>,
     /// Class → subjects the viewer teaches there.
-    pub teaches: BTreeMap<i64, BTreeSet<i64>>,
+    teaches: BTreeMap<i64, BTreeSet<i64>>,
     /// Classes the viewer leads as class teacher.
-    pub leads: BTreeSet<i64>,
+    leads: BTreeSet<i64>,
     /// The school of every class the viewer teaches or leads.
-    pub class_schools: BTreeMap<i64, i64>,
+    class_schools: BTreeMap<i64, i64>,
     /// Children linked to the account.
-    pub children: Vec<Child>,
+    children: Vec<Child>,
     /// The student the account belongs to.
-    pub own_student: Option<OwnStudent>,
+    own_student: Option<OwnStudent>,
 }
 
 /// How much of a student (or class) a viewer may see.
@@ -235,6 +291,114 @@ impl Viewer {
                 class_unit_id: s.class_unit_id,
             }),
         })
+    }
+
+    /// The account.
+    pub fn account_id(&self) -> i64 {
+        self.account_id
+    }
+
+    /// The session of this request.
+    pub fn session_id(&self) -> i64 {
+        self.session_id
+    }
+
+    /// The name shown in the interface.
+    pub fn display_name(&self) -> &str {
+        &self.display_name
+    }
+
+    /// Whether the identity is confirmed (a confirmed Gosuslugi account).
+    pub fn is_confirmed(&self) -> bool {
+        self.confirmed
+    }
+
+    /// The viewer's own staff records (one per school they work at).
+    pub fn staff_ids(&self) -> Vec<i64> {
+        self.staff.iter().map(|s| s.staff_id).collect()
+    }
+
+    /// The parent's label for a linked child, or `None` when the student is not their child.
+    pub fn child_label(&self, student_id: i64) -> Option<&str> {
+        self.children
+            .iter()
+            .find(|c| c.student_id == student_id)
+            .map(|c| c.label.as_str())
+    }
+
+    /// Whether the viewer is already a guardian of the student.
+    pub fn is_guardian_of(&self, student_id: i64) -> bool {
+        self.child_label(student_id).is_some()
+    }
+
+    /// Whether the account holds a role that a student's own account never does — a parent,
+    /// a member of staff, an administrator — so a student's sign-in code is not theirs to use.
+    pub fn holds_another_role_than_student(&self) -> bool {
+        !self.children.is_empty()
+            || !self.staff.is_empty()
+            || !self.administers.is_empty()
+            || self.department_admin
+    }
+
+    /// Whether the account is already a student's own.
+    pub fn is_a_student(&self) -> bool {
+        self.own_student.is_some()
+    }
+
+    /// Every role the viewer holds, with its scope, in a fixed order: the department, school
+    /// administration, class teacher, teacher, parent, student.
+    pub fn roles(&self) -> Vec<HeldRole> {
+        let mut roles = Vec::new();
+        if self.department_admin {
+            roles.push(HeldRole::new(RoleKind::DepartmentAdmin));
+        }
+        for (school, grants) in &self.administers {
+            for grant in grants {
+                let kind = match grant {
+                    Role::SchoolAdmin => RoleKind::SchoolAdmin,
+                    Role::Director => RoleKind::Director,
+                    Role::DeputyDirector => RoleKind::DeputyDirector,
+                    Role::DepartmentAdmin => continue,
+                };
+                roles.push(HeldRole {
+                    school_id: Some(*school),
+                    ..HeldRole::new(kind)
+                });
+            }
+        }
+        let school_of = |class: i64| self.class_schools.get(&class).copied();
+        for class in &self.leads {
+            roles.push(HeldRole {
+                school_id: school_of(*class),
+                class_unit_id: Some(*class),
+                ..HeldRole::new(RoleKind::ClassTeacher)
+            });
+        }
+        for (class, subjects) in &self.teaches {
+            roles.push(HeldRole {
+                school_id: school_of(*class),
+                class_unit_id: Some(*class),
+                subject_ids: subjects.iter().copied().collect(),
+                ..HeldRole::new(RoleKind::Teacher)
+            });
+        }
+        for child in &self.children {
+            roles.push(HeldRole {
+                school_id: Some(child.school_id),
+                class_unit_id: Some(child.class_unit_id),
+                student_id: Some(child.student_id),
+                ..HeldRole::new(RoleKind::Parent)
+            });
+        }
+        if let Some(own) = self.own_student {
+            roles.push(HeldRole {
+                school_id: Some(own.school_id),
+                class_unit_id: Some(own.class_unit_id),
+                student_id: Some(own.student_id),
+                ..HeldRole::new(RoleKind::Student)
+            });
+        }
+        roles
     }
 
     /// Whether the viewer administers the school (or every school).

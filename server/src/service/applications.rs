@@ -23,7 +23,7 @@ use super::codes;
 use crate::auth::access_code::IssuedCode;
 use crate::db::begin_write;
 use crate::error::{AppError, AppResult};
-use crate::policy::Viewer;
+use crate::policy::{Permission, Viewer};
 
 /// The applicant as they wrote on the form.
 #[derive(Clone, Debug)]
@@ -93,11 +93,7 @@ pub struct NewApplication {
 
 /// `FORBIDDEN` unless the viewer administers the school.
 pub fn require_school_admin(viewer: &Viewer, school_id: i64) -> AppResult<()> {
-    if viewer.administers_school(school_id) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
+    viewer.authorize(Permission::AdministerSchool { school_id })
 }
 
 fn name(field: &str, value: &str) -> AppResult<String> {
@@ -225,7 +221,7 @@ pub async fn register(
         has_identity_document: Set(input.documents.identity_document),
         received_on: Set(received_on),
         due_on: Set(due_on),
-        registered_by_account_id: Set(Some(viewer.account_id)),
+        registered_by_account_id: Set(Some(viewer.account_id())),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -234,7 +230,7 @@ pub async fn register(
     .await?;
     audit::record(
         &txn,
-        AuditEntry::new("access_application.registered", Some(viewer.account_id))
+        AuditEntry::new("access_application.registered", Some(viewer.account_id()))
             .school(Some(row.school_id))
             .object("access_application", row.id)
             .ip(ip)
@@ -293,7 +289,7 @@ pub async fn match_student(
     let row = active.update(&txn).await?;
     audit::record(
         &txn,
-        AuditEntry::new("access_application.matched", Some(viewer.account_id))
+        AuditEntry::new("access_application.matched", Some(viewer.account_id()))
             .school(Some(row.school_id))
             .object("access_application", row.id)
             .ip(ip)
@@ -339,12 +335,12 @@ pub async fn approve(
     let mut active: application::ActiveModel = row.into();
     active.status = Set(ApplicationStatus::Approved);
     active.decided_at = Set(Some(now));
-    active.decided_by_account_id = Set(Some(viewer.account_id));
+    active.decided_by_account_id = Set(Some(viewer.account_id()));
     active.updated_at = Set(now);
     let row = active.update(&txn).await?;
     audit::record(
         &txn,
-        AuditEntry::new("access_application.approved", Some(viewer.account_id))
+        AuditEntry::new("access_application.approved", Some(viewer.account_id()))
             .school(Some(school))
             .object("access_application", row.id)
             .ip(ip.clone())
@@ -411,7 +407,7 @@ pub async fn refuse(
     let mut active: application::ActiveModel = row.into();
     active.status = Set(ApplicationStatus::Refused);
     active.decided_at = Set(Some(now));
-    active.decided_by_account_id = Set(Some(viewer.account_id));
+    active.decided_by_account_id = Set(Some(viewer.account_id()));
     active.decision_comment = Set(comment.map(str::to_owned));
     active.updated_at = Set(now);
     let row = active.update(&txn).await?;
@@ -426,7 +422,7 @@ pub async fn refuse(
     }
     audit::record(
         &txn,
-        AuditEntry::new("access_application.refused", Some(viewer.account_id))
+        AuditEntry::new("access_application.refused", Some(viewer.account_id()))
             .school(Some(school))
             .object("access_application", row.id)
             .ip(ip)
@@ -453,12 +449,12 @@ pub async fn withdraw(
     let mut active: application::ActiveModel = row.into();
     active.status = Set(ApplicationStatus::Withdrawn);
     active.decided_at = Set(Some(now));
-    active.decided_by_account_id = Set(Some(viewer.account_id));
+    active.decided_by_account_id = Set(Some(viewer.account_id()));
     active.updated_at = Set(now);
     let row = active.update(&txn).await?;
     audit::record(
         &txn,
-        AuditEntry::new("access_application.withdrawn", Some(viewer.account_id))
+        AuditEntry::new("access_application.withdrawn", Some(viewer.account_id()))
             .school(Some(row.school_id))
             .object("access_application", row.id)
             .ip(ip),

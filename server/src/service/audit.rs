@@ -239,11 +239,7 @@ pub async fn search(
 ) -> AppResult<(Vec<audit_event::Model>, u64)> {
     use sea_orm::{PaginatorTrait, QuerySelect};
     let mut query = Entity::find();
-    if !viewer.department_admin {
-        let schools: Vec<i64> = viewer.administers.keys().copied().collect();
-        if schools.is_empty() {
-            return Err(crate::error::AppError::Forbidden);
-        }
+    if let Some(schools) = viewer.audit_schools()? {
         query = query.filter(Column::SchoolId.is_in(schools));
     }
     if let Some(school) = filter.school_id {

@@ -12,7 +12,7 @@ use sea_orm::{
 use super::audit::{self, AuditEntry};
 use crate::db::begin_write;
 use crate::error::{AppError, AppResult};
-use crate::policy::Viewer;
+use crate::policy::{Permission, Viewer};
 
 /// The special days of a calendar year.
 pub async fn of_year(db: &impl ConnectionTrait, year: i32) -> AppResult<Vec<calendar_day::Model>> {
@@ -34,9 +34,7 @@ pub async fn set(
     name: &str,
     ip: Option<String>,
 ) -> AppResult<calendar_day::Model> {
-    if !viewer.department_admin {
-        return Err(AppError::Forbidden);
-    }
+    viewer.authorize(Permission::AdministerDepartment)?;
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 200 {
         return Err(AppError::bad_input(
@@ -59,7 +57,7 @@ pub async fn set(
     .await?;
     audit::record(
         &txn,
-        AuditEntry::new("calendar_day.set", Some(viewer.account_id))
+        AuditEntry::new("calendar_day.set", Some(viewer.account_id()))
             .object("calendar_day", day.id)
             .ip(ip)
             .details(serde_json::json!({ "date": date.to_string(), "kind": kind.as_str() })),
@@ -76,9 +74,7 @@ pub async fn remove(
     date: NaiveDate,
     ip: Option<String>,
 ) -> AppResult<()> {
-    if !viewer.department_admin {
-        return Err(AppError::Forbidden);
-    }
+    viewer.authorize(Permission::AdministerDepartment)?;
     let txn = begin_write(db).await?;
     let removed = calendar_day::Entity::delete_many()
         .filter(calendar_day::Column::Date.eq(date))
@@ -89,7 +85,7 @@ pub async fn remove(
     }
     audit::record(
         &txn,
-        AuditEntry::new("calendar_day.removed", Some(viewer.account_id))
+        AuditEntry::new("calendar_day.removed", Some(viewer.account_id()))
             .ip(ip)
             .details(serde_json::json!({ "date": date.to_string() })),
     )

@@ -15,7 +15,7 @@ use super::audit::{self, AuditEntry};
 use crate::auth::access_code::{self as codebook, CodeRequest, IssuedCode};
 use crate::db::begin_write;
 use crate::error::{AppError, AppResult};
-use crate::policy::Viewer;
+use crate::policy::{Permission, Viewer};
 
 /// What a code's state is, including expiry (which is not stored).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -77,7 +77,7 @@ pub async fn issue_for(
             student_id,
             kind,
             application_id,
-            issued_by: Some(viewer.account_id),
+            issued_by: Some(viewer.account_id()),
             ttl: codebook::DEFAULT_TTL,
         },
     )
@@ -89,7 +89,7 @@ pub async fn issue_for(
     let model = active.update(txn).await?;
     audit::record(
         txn,
-        AuditEntry::new("access_code.printed", Some(viewer.account_id))
+        AuditEntry::new("access_code.printed", Some(viewer.account_id()))
             .school(Some(school_id))
             .object("access_code", model.id)
             .ip(ip),
@@ -162,11 +162,11 @@ pub async fn hand_over(
     let mut active: access_code::ActiveModel = code.into();
     active.status = Set(AccessCodeStatus::HandedOver);
     active.handed_over_at = Set(Some(Utc::now()));
-    active.handed_over_by_account_id = Set(Some(viewer.account_id));
+    active.handed_over_by_account_id = Set(Some(viewer.account_id()));
     let code = active.update(&txn).await?;
     audit::record(
         &txn,
-        AuditEntry::new("access_code.handed_over", Some(viewer.account_id))
+        AuditEntry::new("access_code.handed_over", Some(viewer.account_id()))
             .school(Some(code.school_id))
             .object("access_code", code.id)
             .ip(ip),
@@ -190,11 +190,11 @@ async fn revoke_in(
     let mut active: access_code::ActiveModel = code.into();
     active.status = Set(AccessCodeStatus::Revoked);
     active.revoked_at = Set(Some(Utc::now()));
-    active.revoked_by_account_id = Set(Some(viewer.account_id));
+    active.revoked_by_account_id = Set(Some(viewer.account_id()));
     let code = active.update(txn).await?;
     audit::record(
         txn,
-        AuditEntry::new("access_code.revoked", Some(viewer.account_id))
+        AuditEntry::new("access_code.revoked", Some(viewer.account_id()))
             .school(Some(code.school_id))
             .object("access_code", code.id)
             .ip(ip),
@@ -260,9 +260,10 @@ pub async fn class_student_codes(
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound)?;
-    if !viewer.administers_school(class.school_id) && !viewer.leads.contains(&class.id) {
-        return Err(AppError::NotFound);
-    }
+    viewer.authorize(Permission::PrintClassEnvelopes {
+        school_id: class.school_id,
+        class_unit_id: class.id,
+    })?;
     let students = student::Entity::find()
         .filter(student::Column::ClassUnitId.eq(class.id))
         .filter(student::Column::AccountId.is_null())
@@ -289,7 +290,7 @@ pub async fn class_student_codes(
                 student_id: student.id,
                 kind: AccessKind::Student,
                 application_id: None,
-                issued_by: Some(viewer.account_id),
+                issued_by: Some(viewer.account_id()),
                 ttl: codebook::DEFAULT_TTL,
             },
         )
@@ -308,7 +309,7 @@ pub async fn class_student_codes(
     }
     audit::record(
         &txn,
-        AuditEntry::new("access_code.class_printed", Some(viewer.account_id))
+        AuditEntry::new("access_code.class_printed", Some(viewer.account_id()))
             .school(Some(class.school_id))
             .object("class_unit", class.id)
             .ip(ip)

@@ -2,7 +2,7 @@
 //! conversations with their messages and read state. Every list is filtered in SQL by the
 //! scopes the policy gives the viewer.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use dnevnik_entities::enums::{ForumScope, NewsScope};
@@ -19,42 +19,6 @@ use super::pages::first_of_each;
 use crate::error::AppResult;
 use crate::policy::Viewer;
 
-/// Where a viewer belongs, as SQL conditions on rows with `school_id` / `class_unit_id`.
-struct Scopes {
-    schools: Option<BTreeSet<i64>>,
-    classes: BTreeSet<i64>,
-    administered: BTreeSet<i64>,
-    all: bool,
-}
-
-impl Scopes {
-    fn of(viewer: &Viewer) -> Self {
-        Self {
-            schools: viewer.member_schools(),
-            classes: viewer.member_classes(),
-            administered: viewer.administers.keys().copied().collect(),
-            all: viewer.department_admin,
-        }
-    }
-
-    /// Rows of the viewer's schools that are school-wide, or of their classes (school
-    /// administrators see every class of their schools).
-    fn school_or_class<S: ColumnTrait, C: ColumnTrait>(&self, school: S, class: C) -> Condition {
-        if self.all {
-            return Condition::all();
-        }
-        let schools = self.schools.clone().unwrap_or_default();
-        Condition::any()
-            .add(
-                Condition::all()
-                    .add(school.is_in(schools.iter().copied()))
-                    .add(class.is_null()),
-            )
-            .add(class.is_in(self.classes.iter().copied()))
-            .add(school.is_in(self.administered.iter().copied()))
-    }
-}
-
 /// A page of the news feed: city news, the viewer's schools' news and their classes' news,
 /// newest first.
 pub async fn news(
@@ -63,11 +27,13 @@ pub async fn news(
     after: Option<(DateTime<Utc>, i64)>,
     limit: u64,
 ) -> AppResult<(Vec<news_item::Model>, bool)> {
-    let scopes = Scopes::of(viewer);
     let now = Utc::now();
     let visible = Condition::any()
         .add(news_item::Column::Scope.eq(NewsScope::City))
-        .add(scopes.school_or_class(news_item::Column::SchoolId, news_item::Column::ClassUnitId));
+        .add(
+            viewer
+                .publication_condition(news_item::Column::SchoolId, news_item::Column::ClassUnitId),
+        );
     let mut query = news_item::Entity::find()
         .filter(visible)
         .filter(news_item::Column::WithdrawnAt.is_null())
@@ -97,9 +63,8 @@ pub async fn events(
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> AppResult<Vec<event::Model>> {
-    let scopes = Scopes::of(viewer);
     Ok(event::Entity::find()
-        .filter(scopes.school_or_class(event::Column::SchoolId, event::Column::ClassUnitId))
+        .filter(viewer.publication_condition(event::Column::SchoolId, event::Column::ClassUnitId))
         .filter(event::Column::StartsAt.gte(from))
         .filter(event::Column::StartsAt.lt(to))
         .order_by_asc(event::Column::StartsAt)
@@ -118,8 +83,7 @@ pub async fn forum_threads(
     after: Option<(bool, DateTime<Utc>, i64)>,
     limit: u64,
 ) -> AppResult<(Vec<forum_thread::Model>, bool)> {
-    let scopes = Scopes::of(viewer);
-    let mut query = forum_thread::Entity::find().filter(scopes.school_or_class(
+    let mut query = forum_thread::Entity::find().filter(viewer.publication_condition(
         forum_thread::Column::SchoolId,
         forum_thread::Column::ClassUnitId,
     ));
@@ -240,18 +204,18 @@ pub async fn conversations(
             JoinType::InnerJoin,
             conversation_participant::Relation::Conversation.def().rev(),
         )
-        .filter(conversation_participant::Column::AccountId.eq(viewer.account_id));
+        .filter(conversation_participant::Column::AccountId.eq(viewer.account_id()));
     let sent_by_viewer = message::Entity::find()
         .select_only()
         .column(message::Column::ConversationId)
-        .filter(message::Column::SenderAccountId.eq(viewer.account_id))
+        .filter(message::Column::SenderAccountId.eq(viewer.account_id()))
         .into_query();
     let sent_by_others = message::Entity::find()
         .select_only()
         .column(message::Column::ConversationId)
         .filter(
             Condition::any()
-                .add(message::Column::SenderAccountId.ne(viewer.account_id))
+                .add(message::Column::SenderAccountId.ne(viewer.account_id()))
                 .add(message::Column::SenderAccountId.is_null()),
         )
         .into_query();
@@ -286,7 +250,7 @@ pub async fn participation(
 ) -> AppResult<Option<conversation_participant::Model>> {
     Ok(conversation_participant::Entity::find()
         .filter(conversation_participant::Column::ConversationId.eq(conversation_id))
-        .filter(conversation_participant::Column::AccountId.eq(viewer.account_id))
+        .filter(conversation_participant::Column::AccountId.eq(viewer.account_id()))
         .one(db)
         .await?)
 }
@@ -348,13 +312,13 @@ pub async fn unread_counts(
             JoinType::InnerJoin,
             message::Relation::Conversation.def().rev(),
         )
-        .filter(p::Column::AccountId.eq(viewer.account_id))
+        .filter(p::Column::AccountId.eq(viewer.account_id()))
         .filter(
             Condition::any()
                 .add(Expr::col((message::Entity, message::Column::SenderAccountId)).is_null())
                 .add(
                     Expr::col((message::Entity, message::Column::SenderAccountId))
-                        .ne(viewer.account_id),
+                        .ne(viewer.account_id()),
                 ),
         )
         .filter(

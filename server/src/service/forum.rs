@@ -86,7 +86,7 @@ pub async fn create_thread(
         scope: Set(scope),
         addressed_to: Set(input.addressed_to),
         title: Set(title),
-        author_account_id: Set(Some(viewer.account_id)),
+        author_account_id: Set(Some(viewer.account_id())),
         pinned: Set(false),
         locked: Set(false),
         last_post_at: Set(now),
@@ -116,7 +116,7 @@ async fn insert_post(
     let post = forum_post::ActiveModel {
         school_id: Set(thread.school_id),
         thread_id: Set(thread.id),
-        author_account_id: Set(Some(writer.viewer.account_id)),
+        author_account_id: Set(Some(writer.viewer.account_id())),
         body: Set(body),
         hidden: Set(false),
         created_at: Set(now),
@@ -232,7 +232,7 @@ pub async fn set_post_hidden(
         return Err(AppError::NotFound);
     }
     // Authors may take their own post down, not put a moderated one back.
-    let own_take_down = hidden && post.author_account_id == Some(viewer.account_id);
+    let own_take_down = hidden && post.author_account_id == Some(viewer.account_id());
     if !(moderator || own_take_down) {
         return Err(AppError::Forbidden);
     }

@@ -47,7 +47,7 @@ pub async fn unlink(
         .await?;
     audit::record(
         &txn,
-        AuditEntry::new("guardianship.removed", Some(viewer.account_id))
+        AuditEntry::new("guardianship.removed", Some(viewer.account_id()))
             .school(Some(link.school_id))
             .object("guardianship", link.id)
             .ip(ip)

@@ -84,7 +84,7 @@ pub async fn start(
     let conversation = conversation::ActiveModel {
         school_id: Set(school),
         subject: Set(subject.to_owned()),
-        created_by_account_id: Set(Some(viewer.account_id)),
+        created_by_account_id: Set(Some(viewer.account_id())),
         last_message_at: Set(now),
         created_at: Set(now),
         updated_at: Set(now),
@@ -92,13 +92,13 @@ pub async fn start(
     }
     .insert(&txn)
     .await?;
-    for account in wanted.iter().copied().chain([viewer.account_id]) {
+    for account in wanted.iter().copied().chain([viewer.account_id()]) {
         conversation_participant::ActiveModel {
             school_id: Set(school),
             conversation_id: Set(conversation.id),
             account_id: Set(account),
             // The sender has read what they wrote.
-            last_read_at: Set((account == viewer.account_id).then_some(now)),
+            last_read_at: Set((account == viewer.account_id()).then_some(now)),
             joined_at: Set(now),
             ..Default::default()
         }
@@ -134,7 +134,7 @@ async fn insert_message(
     let message = message::ActiveModel {
         school_id: Set(conversation.school_id),
         conversation_id: Set(conversation.id),
-        sender_account_id: Set(Some(writer.viewer.account_id)),
+        sender_account_id: Set(Some(writer.viewer.account_id())),
         body: Set(body.to_owned()),
         created_at: Set(now),
         ..Default::default()
@@ -185,7 +185,7 @@ pub async fn reply(
         .await?;
     if !participants
         .iter()
-        .any(|p| p.account_id == viewer.account_id)
+        .any(|p| p.account_id == viewer.account_id())
     {
         return Err(AppError::NotFound);
     }
@@ -196,7 +196,7 @@ pub async fn reply(
     let others: BTreeSet<i64> = participants
         .iter()
         .map(|p| p.account_id)
-        .filter(|a| *a != viewer.account_id)
+        .filter(|a| *a != viewer.account_id())
         .collect();
     let message = insert_message(&txn, writer, &conversation, &body, &others).await?;
     let now = message.created_at;
@@ -210,7 +210,7 @@ pub async fn reply(
             Expr::value(Some(now)),
         )
         .filter(conversation_participant::Column::ConversationId.eq(conversation_id))
-        .filter(conversation_participant::Column::AccountId.eq(viewer.account_id))
+        .filter(conversation_participant::Column::AccountId.eq(viewer.account_id()))
         .exec(&txn)
         .await?;
     let event = message_event(&message, &others);
@@ -230,7 +230,7 @@ pub async fn mark_read(writer: &Writer<'_>, conversation_id: i64) -> AppResult<(
             Expr::value(Some(now)),
         )
         .filter(conversation_participant::Column::ConversationId.eq(conversation_id))
-        .filter(conversation_participant::Column::AccountId.eq(viewer.account_id))
+        .filter(conversation_participant::Column::AccountId.eq(viewer.account_id()))
         .exec(&txn)
         .await?;
     if changed.rows_affected == 0 {

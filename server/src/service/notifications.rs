@@ -11,8 +11,8 @@ use dnevnik_entities::{
 };
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use serde_json::json;
 
@@ -211,18 +211,6 @@ pub async fn notify_class(
     notify(db, recipients.collect::<Vec<_>>(), &notice).await
 }
 
-/// What the viewer may still read: their own rows, and of those about a child only while
-/// they are that child's guardian or the child themselves.
-fn readable(viewer: &Viewer) -> Condition {
-    Condition::all()
-        .add(notification::Column::AccountId.eq(viewer.account_id))
-        .add(
-            Condition::any()
-                .add(notification::Column::StudentId.is_null())
-                .add(notification::Column::StudentId.is_in(viewer.own_students())),
-        )
-}
-
 /// A page of the viewer's notifications, newest first, after an id cursor.
 pub async fn page(
     db: &impl ConnectionTrait,
@@ -231,7 +219,7 @@ pub async fn page(
     after: Option<i64>,
     limit: u64,
 ) -> AppResult<(Vec<notification::Model>, bool)> {
-    let mut query = notification::Entity::find().filter(readable(viewer));
+    let mut query = notification::Entity::find().filter(viewer.notification_condition());
     if unread_only {
         query = query.filter(notification::Column::ReadAt.is_null());
     }
@@ -251,7 +239,7 @@ pub async fn page(
 /// How many of the viewer's notifications are unread.
 pub async fn unread_count(db: &impl ConnectionTrait, viewer: &Viewer) -> AppResult<u64> {
     Ok(notification::Entity::find()
-        .filter(readable(viewer))
+        .filter(viewer.notification_condition())
         .filter(notification::Column::ReadAt.is_null())
         .count(db)
         .await?)
@@ -266,7 +254,7 @@ pub async fn mark_read(
 ) -> AppResult<u64> {
     let mut update = notification::Entity::update_many()
         .col_expr(notification::Column::ReadAt, Expr::value(Utc::now()))
-        .filter(readable(viewer))
+        .filter(viewer.notification_condition())
         .filter(notification::Column::ReadAt.is_null());
     if let Some(ids) = ids {
         update = update.filter(notification::Column::Id.is_in(ids.iter().copied()));
@@ -289,7 +277,7 @@ pub async fn mark_conversation_read(
         .into_query();
     Ok(notification::Entity::update_many()
         .col_expr(notification::Column::ReadAt, Expr::value(Utc::now()))
-        .filter(notification::Column::AccountId.eq(viewer.account_id))
+        .filter(notification::Column::AccountId.eq(viewer.account_id()))
         .filter(notification::Column::ReadAt.is_null())
         .filter(notification::Column::ObjectType.eq("message"))
         .filter(notification::Column::ObjectId.in_subquery(messages))

@@ -17,7 +17,7 @@ use super::notifications::{self, Notice};
 use super::writer::Writer;
 use crate::db::begin_write;
 use crate::error::{AppError, AppResult};
-use crate::policy::Viewer;
+use crate::policy::{Permission, Viewer};
 
 const MAX_TITLE: usize = 200;
 const MAX_BODY: usize = 20_000;
@@ -74,13 +74,10 @@ pub(crate) fn same_school(given: Option<i64>, class_school: Option<i64>) -> AppR
 
 /// Whether the viewer sees a scope at all (else they get `NOT_FOUND`, not `FORBIDDEN`).
 fn sees_scope(viewer: &Viewer, school: Option<i64>, class: Option<i64>) -> bool {
-    match (school, class) {
-        (None, _) => true,
-        (Some(school), None) => viewer.member_of_school(school),
-        (Some(school), Some(class)) => {
-            viewer.member_of_class(class, school) || viewer.administers_school(school)
-        }
-    }
+    viewer.may(Permission::ReadPublication {
+        school_id: school,
+        class_unit_id: class,
+    })
 }
 
 /// A news item to publish.
@@ -124,7 +121,7 @@ pub async fn publish(writer: &Writer<'_>, input: NewNews) -> AppResult<news_item
         kind: Set(input.kind),
         title: Set(title),
         body: Set(body),
-        author_account_id: Set(Some(viewer.account_id)),
+        author_account_id: Set(Some(viewer.account_id())),
         published_at: Set(now),
         withdrawn_at: Set(None),
         created_at: Set(now),
@@ -140,7 +137,7 @@ pub async fn publish(writer: &Writer<'_>, input: NewNews) -> AppResult<news_item
             .details(serde_json::json!({ "class_unit_id": class })),
     )
     .await?;
-    notify_scope(&txn, viewer.account_id, school, class, &row).await?;
+    notify_scope(&txn, viewer.account_id(), school, class, &row).await?;
     writer.commit(txn, Vec::new()).await?;
     Ok(row)
 }
@@ -197,7 +194,7 @@ async fn writable_news(
         .filter(|n| n.withdrawn_at.is_none())
         .filter(|n| sees_scope(viewer, n.school_id, n.class_unit_id))
         .ok_or(AppError::NotFound)?;
-    let author = row.author_account_id == Some(viewer.account_id);
+    let author = row.author_account_id == Some(viewer.account_id());
     // The author keeps the right only while they may still publish there.
     if !viewer.may_publish(row.school_id, row.class_unit_id)
         || (!author && !may_override(viewer, &row))
@@ -211,10 +208,9 @@ async fn writable_news(
 /// administration (and the department) for class and school news, the department for city
 /// news.
 fn may_override(viewer: &Viewer, row: &news_item::Model) -> bool {
-    match row.school_id {
-        Some(school) => viewer.administers_school(school),
-        None => viewer.department_admin,
-    }
+    viewer.may(Permission::OverridePublication {
+        school_id: row.school_id,
+    })
 }
 
 /// Edits news: title, text, kind.
@@ -347,7 +343,7 @@ pub async fn plan_event(
         place: Set(place),
         starts_at: Set(input.starts_at),
         ends_at: Set(input.ends_at),
-        created_by_account_id: Set(Some(viewer.account_id)),
+        created_by_account_id: Set(Some(viewer.account_id())),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()

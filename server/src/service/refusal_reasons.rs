@@ -11,7 +11,7 @@ use sea_orm::{
 use super::audit::{self, AuditEntry};
 use crate::db::begin_write;
 use crate::error::{AppError, AppResult};
-use crate::policy::Viewer;
+use crate::policy::{Permission, Viewer};
 
 /// The catalogue in display order; inactive reasons only when asked for.
 pub async fn list(
@@ -43,11 +43,7 @@ pub struct ReasonInput {
 }
 
 fn require_department(viewer: &Viewer) -> AppResult<()> {
-    if viewer.department_admin {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
+    viewer.authorize(Permission::AdministerDepartment)
 }
 
 fn check(input: &ReasonInput) -> AppResult<()> {
@@ -112,7 +108,7 @@ pub async fn create(
     .await?;
     audit::record(
         &txn,
-        AuditEntry::new("refusal_reason.created", Some(viewer.account_id))
+        AuditEntry::new("refusal_reason.created", Some(viewer.account_id()))
             .object("refusal_reason", reason.id)
             .ip(ip),
     )
@@ -145,7 +141,7 @@ pub async fn update(
     let reason = active.update(&txn).await?;
     audit::record(
         &txn,
-        AuditEntry::new("refusal_reason.updated", Some(viewer.account_id))
+        AuditEntry::new("refusal_reason.updated", Some(viewer.account_id()))
             .object("refusal_reason", reason.id)
             .ip(ip),
     )
@@ -180,7 +176,7 @@ pub async fn set_active(
             } else {
                 "refusal_reason.deactivated"
             },
-            Some(viewer.account_id),
+            Some(viewer.account_id()),
         )
         .object("refusal_reason", reason.id)
         .ip(ip),

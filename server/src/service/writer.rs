@@ -29,7 +29,7 @@ impl Writer<'_> {
         kind: &'static str,
         id: i64,
     ) -> AuditEntry {
-        AuditEntry::new(action, Some(self.viewer.account_id))
+        AuditEntry::new(action, Some(self.viewer.account_id()))
             .school(school.into())
             .object(kind, id)
             .ip(self.ip.clone())

@@ -80,7 +80,7 @@ pub(super) async fn revision(
     mark_revision::ActiveModel {
         school_id: Set(after.school_id),
         mark_id: Set(after.id),
-        account_id: Set(Some(writer.viewer.account_id)),
+        account_id: Set(Some(writer.viewer.account_id())),
         action: Set(action),
         old_value: Set(before.map(|m| m.value)),
         new_value: Set((!deleted).then_some(after.value)),
