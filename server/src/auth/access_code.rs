@@ -234,6 +234,16 @@ pub struct Redeemed {
     pub first_name: String,
     /// The student's class, for the confirmation screen.
     pub class_name: String,
+    /// Whether the code was used and the link made ([`Step::Link`]). Only [`redeem`] makes a
+    /// `Redeemed`, so [`crate::policy::Access::granted_by`] can trust this.
+    linked: bool,
+}
+
+impl Redeemed {
+    /// Whether the link was made (not only checked).
+    pub fn linked(&self) -> bool {
+        self.linked
+    }
 }
 
 /// How far [`redeem`] goes.
@@ -378,6 +388,7 @@ pub async fn redeem(
         kind: row.kind,
         first_name: student.first_name.clone(),
         class_name,
+        linked: false,
     };
     if step == Step::Check {
         // A right code typed for a look is not a failed attempt.
@@ -457,7 +468,10 @@ pub async fn redeem(
     PER_ACCOUNT.give_back(&txn, &account_bucket, now).await?;
     PER_ADDRESS.give_back(&txn, &address_bucket, now).await?;
     txn.commit().await?;
-    Ok(redeemed)
+    Ok(Redeemed {
+        linked: true,
+        ..redeemed
+    })
 }
 
 /// The row a failed attempt counts against: the one whose selector was given.

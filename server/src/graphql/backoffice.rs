@@ -21,9 +21,9 @@ use super::scalars::{Date, DateTime};
 use super::school::School;
 use super::student::{Student, page_size};
 use crate::auth::access_code::IssuedCode;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::graphql::cost;
-use crate::policy::{Access, Permission};
+use crate::policy::Permission;
 use crate::service::{applications, audit, calendar_days, codes, guardianships, refusal_reasons};
 
 /// The state of an access application.
@@ -336,9 +336,12 @@ impl AccessApplication {
     /// The student record the child was matched to.
     async fn student(&self, ctx: &Context<'_>) -> AppResult<Option<Student>> {
         match self.0.student_id {
-            Some(id) => Ok(loaders::load::<student::Entity>(ctx, id)
-                .await?
-                .map(|s| Student::single(s, Access::Full))),
+            Some(id) => {
+                let viewer = ctx.viewer()?;
+                Ok(loaders::load::<student::Entity>(ctx, id)
+                    .await?
+                    .and_then(|s| Student::visible(viewer, s)))
+            }
             None => Ok(None),
         }
     }
@@ -347,7 +350,7 @@ impl AccessApplication {
     #[graphql(complexity = "cost::times(cost::FEW, child_complexity)")]
     async fn candidates(&self, ctx: &Context<'_>) -> AppResult<Vec<Student>> {
         let rows = applications::candidates(ctx.db()?, &self.0).await?;
-        Ok(Student::group(rows, |_| Access::Full))
+        Ok(Student::visible_group(ctx.viewer()?, rows))
     }
 
     /// Contradictions and gaps to notice before deciding.
@@ -489,9 +492,10 @@ impl AccessCode {
 
     /// The student it is for.
     async fn student(&self, ctx: &Context<'_>) -> AppResult<Option<Student>> {
+        let viewer = ctx.viewer()?;
         Ok(loaders::load::<student::Entity>(ctx, self.0.student_id)
             .await?
-            .map(|s| Student::single(s, Access::Full)))
+            .and_then(|s| Student::visible(viewer, s)))
     }
 }
 
@@ -1330,15 +1334,17 @@ impl BackOfficeMutation {
             ip(ctx),
         )
         .await?;
-        Ok(IssueClassStudentCodesPayload {
-            envelopes: issued
-                .into_iter()
-                .map(|(student, issued)| ClassEnvelope {
-                    student: Student::single(student, Access::Full),
+        // Whoever may print a class's envelopes sees its students in full.
+        let envelopes = issued
+            .into_iter()
+            .map(|(student, issued)| {
+                Ok(ClassEnvelope {
+                    student: Student::visible(viewer, student).ok_or(AppError::NotFound)?,
                     issued: issued.into(),
                 })
-                .collect(),
-        })
+            })
+            .collect::<AppResult<Vec<_>>>()?;
+        Ok(IssueClassStudentCodesPayload { envelopes })
     }
 
     /// Removes a parent's link to a child; it takes effect at once.

@@ -391,27 +391,40 @@ pub struct Conversation {
 
 impl Conversation {
     /// Everyone taking part in each conversation of the page, the viewer included.
-    async fn everyone(
-        &self,
-        ctx: &Context<'_>,
-    ) -> AppResult<Vec<dnevnik_entities::conversation_participant::Model>> {
+    async fn everyone(&self, ctx: &Context<'_>) -> AppResult<(Vec<Participant>, People)> {
         let request = ctx.request()?;
         let ids = Arc::clone(&self.siblings);
         let all = request
             .memo
             .get_or_load(format!("participants|{ids:?}"), || async move {
                 let rows = service::participants(&request.db, &ids).await?;
-                let mut by_conversation: HashMap<i64, Vec<_>> = HashMap::new();
+                // Their accounts in the same go: names of participants and of senders.
+                let account_ids: Vec<i64> = rows.iter().map(|p| p.account_id).collect();
+                let people: People = Arc::new(
+                    service::accounts(&request.db, &account_ids)
+                        .await?
+                        .into_iter()
+                        .map(|a| (a.id, a))
+                        .collect(),
+                );
+                let mut by_conversation: HashMap<i64, Vec<Participant>> = HashMap::new();
                 for row in rows {
                     by_conversation
                         .entry(row.conversation_id)
                         .or_default()
                         .push(row);
                 }
-                Ok(by_conversation)
+                Ok((by_conversation, people))
             })
             .await?;
-        Ok(all.get(&self.model.id).cloned().unwrap_or_default())
+        let (by_conversation, people) = &*all;
+        Ok((
+            by_conversation
+                .get(&self.model.id)
+                .cloned()
+                .unwrap_or_default(),
+            Arc::clone(people),
+        ))
     }
 }
 
@@ -441,14 +454,11 @@ impl Conversation {
     /// Who takes part.
     #[graphql(complexity = "cost::times(cost::PARTICIPANTS, child_complexity)")]
     async fn participants(&self, ctx: &Context<'_>) -> AppResult<Vec<Account>> {
-        let rows = self.everyone(ctx).await?;
-        let mut accounts = Vec::new();
-        for row in rows {
-            if let Some(account) = account(ctx, Some(row.account_id)).await? {
-                accounts.push(account);
-            }
-        }
-        Ok(accounts)
+        let (rows, people) = self.everyone(ctx).await?;
+        Ok(rows
+            .iter()
+            .filter_map(|row| people.get(&row.account_id).cloned().map(Account))
+            .collect())
     }
 
     /// The messages, newest first.
@@ -464,7 +474,7 @@ impl Conversation {
         let after = page::after(after)?;
         // Everyone taking part comes through the loader, the viewer included: a conversation
         // the viewer is not in has no messages for them.
-        let others = self.everyone(ctx).await?;
+        let (others, people) = self.everyone(ctx).await?;
         let participation = others
             .iter()
             .find(|p| p.account_id == viewer.account_id())
@@ -488,7 +498,7 @@ impl Conversation {
             after.is_some(),
             has_next,
             |m| (m.created_at, m.id),
-            |m| Message::new(m, me, &participation, &others),
+            |m| Message::new(m, me, &participation, &others).with_people(&people),
         ))
     }
 }
@@ -500,9 +510,36 @@ pub struct Message {
     mine: bool,
     read: bool,
     read_by: Vec<i64>,
+    /// The conversation's people, when they came loaded with it.
+    people: Option<People>,
 }
 
+/// A conversation's participant row.
+type Participant = dnevnik_entities::conversation_participant::Model;
+
+/// Accounts by id, loaded with a page of conversations.
+type People = Arc<HashMap<i64, account::Model>>;
+
 impl Message {
+    /// Names of the sender and readers from accounts already loaded, instead of one look-up
+    /// each.
+    fn with_people(self, people: &People) -> Self {
+        Self {
+            people: Some(Arc::clone(people)),
+            ..self
+        }
+    }
+
+    /// An account by id: from the loaded people, else through the request's loader.
+    async fn person(&self, ctx: &Context<'_>, id: Option<i64>) -> AppResult<Option<Account>> {
+        if let (Some(people), Some(id)) = (&self.people, id)
+            && let Some(found) = people.get(&id)
+        {
+            return Ok(Some(Account(found.clone())));
+        }
+        account(ctx, id).await
+    }
+
     /// A message as `viewer` sees it, with who of the other participants has read it.
     pub fn new(
         model: message::Model,
@@ -526,6 +563,7 @@ impl Message {
             mine,
             read,
             read_by,
+            people: None,
         }
     }
 }
@@ -550,7 +588,7 @@ impl Message {
 
     /// Who sent it.
     async fn sender(&self, ctx: &Context<'_>) -> AppResult<Option<Account>> {
-        account(ctx, self.model.sender_account_id).await
+        self.person(ctx, self.model.sender_account_id).await
     }
 
     /// Sent by the viewer (outbox) rather than to them (inbox).
@@ -568,7 +606,7 @@ impl Message {
     async fn read_by(&self, ctx: &Context<'_>) -> AppResult<Vec<Account>> {
         let mut accounts = Vec::new();
         for id in &self.read_by {
-            if let Some(account) = account(ctx, Some(*id)).await? {
+            if let Some(account) = self.person(ctx, Some(*id)).await? {
                 accounts.push(account);
             }
         }

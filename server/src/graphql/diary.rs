@@ -957,10 +957,12 @@ pub struct ClassJournal {
 }
 
 impl ClassJournal {
-    /// Loads a journal in a fixed number of statements.
+    /// Loads a journal in a fixed number of statements, with the viewer's access to the class
+    /// narrowed to the subject.
     pub async fn load(
         db: &impl ConnectionTrait,
         class: &class_unit::Model,
+        access: &Access,
         subject_id: i64,
         from: NaiveDate,
         to: NaiveDate,
@@ -1008,7 +1010,6 @@ impl ClassJournal {
                 .await?,
             |f| f.id,
         );
-        let access = Access::Subjects([subject_id].into_iter().collect());
         let group = Student::group(students, |_| access.clone());
         let rows = group
             .into_iter()

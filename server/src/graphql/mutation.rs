@@ -65,6 +65,8 @@ pub struct RedeemAccessCodeInput {
 pub struct RedeemAccessCodePayload {
     student_id: i64,
     guardian: bool,
+    /// What the redemption granted: the viewer was loaded before the link existed.
+    access: crate::policy::Access,
 }
 
 /// What a redeemed code linked.
@@ -72,15 +74,13 @@ pub struct RedeemAccessCodePayload {
 impl RedeemAccessCodePayload {
     /// The student now linked to the viewer.
     async fn student(&self, ctx: &Context<'_>) -> AppResult<super::student::Student> {
-        // The viewer was loaded before the link existed; the successful redemption is what
-        // grants the access.
         let student =
             super::loaders::load::<dnevnik_entities::student::Entity>(ctx, self.student_id)
                 .await?
                 .ok_or(AppError::NotFound)?;
         Ok(super::student::Student::single(
             student,
-            crate::policy::Access::Full,
+            self.access.clone(),
         ))
     }
 
@@ -148,6 +148,9 @@ impl AuthMutation {
         )
         .await?;
         Ok(RedeemAccessCodePayload {
+            access: crate::policy::Access::granted_by(&redeemed).ok_or_else(|| {
+                AppError::internal(anyhow::anyhow!("a redemption that linked nothing"))
+            })?,
             student_id: redeemed.student_id,
             guardian: redeemed.kind == dnevnik_entities::enums::AccessKind::Guardian,
         })

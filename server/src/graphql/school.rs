@@ -294,12 +294,10 @@ impl ClassUnit {
         let subject_id = ids::decode(&subject_id, Kind::Subject)?;
         let access = viewer
             .class_access(self.0.id, self.0.school_id)
+            .and_then(|access| access.narrowed_to(subject_id))
             .ok_or(AppError::Forbidden)?;
-        if !access.covers_subject(subject_id) {
-            return Err(AppError::Forbidden);
-        }
         diary::check_range(from.0, to.0)?;
-        ClassJournal::load(ctx.db()?, &self.0, subject_id, from.0, to.0).await
+        ClassJournal::load(ctx.db()?, &self.0, &access, subject_id, from.0, to.0).await
     }
 }
 

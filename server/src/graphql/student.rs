@@ -26,7 +26,7 @@ use super::scalars::Date;
 use super::school::{ClassUnit, School, full_name};
 use crate::error::{AppError, AppResult};
 use crate::graphql::cost;
-use crate::policy::{Access, StudentRef};
+use crate::policy::{Access, StudentRef, Viewer};
 use crate::service::diary::{self as diary_service, Scoped};
 use crate::service::{marks, progress, records};
 
@@ -51,9 +51,9 @@ fn content_key(group: &[Scoped]) -> Arc<str> {
     let mut key = String::with_capacity(group.len() * 8);
     for member in group {
         let _ = write!(key, "{}", member.student.id);
-        match &member.access {
-            Access::Full => key.push_str("=*;"),
-            Access::Subjects(subjects) => {
+        match member.access.limited_to() {
+            None => key.push_str("=*;"),
+            Some(subjects) => {
                 key.push('=');
                 for subject in subjects {
                     let _ = write!(key, "{subject},");
@@ -71,13 +71,19 @@ impl Student {
         models: Vec<student::Model>,
         access: impl Fn(&student::Model) -> Access,
     ) -> Vec<Self> {
-        let scoped: Vec<(student::Model, Access)> = models
-            .into_iter()
-            .map(|m| {
-                let a = access(&m);
-                (m, a)
-            })
-            .collect();
+        Self::group_of(
+            models
+                .into_iter()
+                .map(|m| {
+                    let a = access(&m);
+                    (m, a)
+                })
+                .collect(),
+        )
+    }
+
+    /// Students with the access granted to each, as one group.
+    fn group_of(scoped: Vec<(student::Model, Access)>) -> Vec<Self> {
         let group = Arc::new(
             scoped
                 .iter()
@@ -97,6 +103,22 @@ impl Student {
                 group_key: Arc::clone(&group_key),
             })
             .collect()
+    }
+
+    /// A student as the viewer may see them, or `None` when they may not.
+    pub fn visible(viewer: &Viewer, model: student::Model) -> Option<Self> {
+        let access = viewer.student_access(StudentRef::from(&model))?;
+        Some(Self::single(model, access))
+    }
+
+    /// The students of a list the viewer may see, each with their access, as one group.
+    pub fn visible_group(viewer: &Viewer, models: Vec<student::Model>) -> Vec<Self> {
+        Self::group_of(
+            models
+                .into_iter()
+                .filter_map(|m| viewer.student_access(StudentRef::from(&m)).map(|a| (m, a)))
+                .collect(),
+        )
     }
 
     /// One student on their own.
@@ -127,7 +149,7 @@ impl Student {
     }
 
     fn full(&self) -> bool {
-        self.access == Access::Full
+        self.access.is_full()
     }
 
     async fn diary_days(
@@ -412,7 +434,7 @@ impl Student {
         let group: Vec<Scoped> = self
             .school_group()
             .into_iter()
-            .filter(|m| m.access == Access::Full)
+            .filter(|m| m.access.is_full())
             .collect();
         let school_id = self.model.school_id;
         let key = format!("rating|{}|{school_id}|{period_id:?}", self.group_key());

@@ -16,7 +16,7 @@ use super::student::Student;
 use crate::auth::session as sessions;
 use crate::error::{AppError, AppResult};
 use crate::graphql::cost;
-use crate::policy::{Access, Viewer as PolicyViewer};
+use crate::policy::Viewer as PolicyViewer;
 use crate::service::{communication, structure};
 
 /// A role the viewer holds.
@@ -242,7 +242,7 @@ impl Viewer {
             return Ok(Vec::new());
         }
         let rows: Vec<student::Model> = structure::students(ctx.db()?, &ids).await?;
-        let group = Student::group(rows, |_| Access::Full);
+        let group = Student::visible_group(viewer, rows);
         Ok(group
             .into_iter()
             .map(|student| {

@@ -141,9 +141,15 @@ pub struct Viewer {
     own_student: Option<OwnStudent>,
 }
 
-/// How much of a student (or class) a viewer may see.
+/// How much of a student (or class) a viewer may see, and the proof that the policy granted
+/// it: an `Access` is made only here (by [`Viewer::student_access`], [`Viewer::class_access`]
+/// and the few grants below), so a read service that takes one cannot be called for a student
+/// nobody checked.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Access {
+pub struct Access(Scope);
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Scope {
     /// Everything.
     Full,
     /// Only what concerns these subjects (a subject teacher).
@@ -151,22 +157,59 @@ pub enum Access {
 }
 
 impl Access {
+    fn full() -> Self {
+        Self(Scope::Full)
+    }
+
+    fn subjects(subjects: BTreeSet<i64>) -> Self {
+        Self(Scope::Subjects(subjects))
+    }
+
+    /// Whether it covers everything about the student (the family, the class teacher, the
+    /// school's administration), not only some subjects.
+    pub fn is_full(&self) -> bool {
+        self.0 == Scope::Full
+    }
+
+    /// The subjects it is limited to, or `None` when it covers every subject.
+    pub fn limited_to(&self) -> Option<&BTreeSet<i64>> {
+        match &self.0 {
+            Scope::Full => None,
+            Scope::Subjects(subjects) => Some(subjects),
+        }
+    }
+
     /// Whether a subject is within the access.
     pub fn covers_subject(&self, subject_id: i64) -> bool {
-        match self {
-            Self::Full => true,
-            Self::Subjects(subjects) => subjects.contains(&subject_id),
+        match &self.0 {
+            Scope::Full => true,
+            Scope::Subjects(subjects) => subjects.contains(&subject_id),
         }
+    }
+
+    /// The same access narrowed to one subject it covers (a class journal of one subject), or
+    /// `None` when it does not cover it. An access can only shrink outside the policy.
+    pub fn narrowed_to(&self, subject_id: i64) -> Option<Self> {
+        self.covers_subject(subject_id)
+            .then(|| Self::subjects(BTreeSet::from([subject_id])))
     }
 
     /// A SQL condition on a `subject_id` column limiting rows to the access.
     pub fn subject_condition<C: ColumnTrait>(&self, column: C) -> Condition {
-        match self {
-            Self::Full => Condition::all(),
-            Self::Subjects(subjects) => {
+        match &self.0 {
+            Scope::Full => Condition::all(),
+            Scope::Subjects(subjects) => {
                 Condition::all().add(column.is_in(subjects.iter().copied()))
             }
         }
+    }
+
+    /// The access a redemption grants: the code's student, in full, to the account that has
+    /// just linked it (its viewer was loaded before the link existed). Only
+    /// [`crate::auth::access_code::redeem`] makes a `Redeemed`; a code that was only checked
+    /// grants nothing.
+    pub fn granted_by(redeemed: &crate::auth::access_code::Redeemed) -> Option<Self> {
+        redeemed.linked().then(Self::full)
     }
 }
 
@@ -418,22 +461,22 @@ impl Viewer {
             || self.own_student.is_some_and(|s| s.student_id == student.id)
             || self.leads.contains(&student.class_unit_id)
         {
-            return Some(Access::Full);
+            return Some(Access::full());
         }
         self.teaches
             .get(&student.class_unit_id)
-            .map(|subjects| Access::Subjects(subjects.clone()))
+            .map(|subjects| Access::subjects(subjects.clone()))
     }
 
     /// What of a class's students and lessons the viewer may see, or `None`. Parents and
     /// students never see a class's roster: other children are not theirs.
     pub fn class_access(&self, class_unit_id: i64, school_id: i64) -> Option<Access> {
         if self.administers_school(school_id) || self.leads.contains(&class_unit_id) {
-            return Some(Access::Full);
+            return Some(Access::full());
         }
         self.teaches
             .get(&class_unit_id)
-            .map(|subjects| Access::Subjects(subjects.clone()))
+            .map(|subjects| Access::subjects(subjects.clone()))
     }
 
     /// Whether the viewer belongs to a class: its staff, its students, their parents. Members

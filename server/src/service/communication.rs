@@ -267,6 +267,21 @@ pub async fn participants(
         .await?)
 }
 
+/// Accounts by id (the people of a page of conversations), in one statement.
+pub async fn accounts(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+) -> AppResult<Vec<dnevnik_entities::account::Model>> {
+    use dnevnik_entities::account;
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(account::Entity::find()
+        .filter(account::Column::Id.is_in(ids.to_vec()))
+        .all(db)
+        .await?)
+}
+
 /// A page of each conversation's messages, newest first, in one statement however many
 /// conversations. The caller has checked that the viewer takes part in each.
 pub async fn messages(

@@ -263,9 +263,9 @@ pub fn is_absence(status: AttendanceStatus) -> bool {
 fn subject_union(students: &[Scoped]) -> Option<HashSet<i64>> {
     let mut union = HashSet::new();
     for scoped in students {
-        match &scoped.access {
-            Access::Full => return None,
-            Access::Subjects(subjects) => union.extend(subjects.iter().copied()),
+        match scoped.access.limited_to() {
+            None => return None,
+            Some(subjects) => union.extend(subjects.iter().copied()),
         }
     }
     Some(union)

@@ -6,8 +6,8 @@ use std::collections::{BTreeSet, HashMap};
 use chrono::NaiveDate;
 use dnevnik_entities::{academic_year, attendance_record, external_assessment, homework, lesson};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder,
-    QuerySelect, RelationTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect,
+    RelationTrait,
 };
 
 use super::diary::Scoped;
@@ -105,10 +105,7 @@ pub async fn external_assessments(
 ) -> AppResult<HashMap<i64, Vec<external_assessment::Model>>> {
     let mut found: HashMap<i64, Vec<external_assessment::Model>> = HashMap::new();
     for (access, members) in by_access(group) {
-        let subjects = match access {
-            Access::Full => Condition::all(),
-            access => access.subject_condition(external_assessment::Column::SubjectId),
-        };
+        let subjects = access.subject_condition(external_assessment::Column::SubjectId);
         let rows = external_assessment::Entity::find()
             .filter(
                 external_assessment::Column::StudentId.is_in(members.iter().map(|m| m.student.id)),
