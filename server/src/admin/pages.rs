@@ -1288,9 +1288,9 @@ pub async fn student(
             .one(&state.db)
             .await?
             .ok_or(AppError::NotFound)?;
-        if !admin.viewer.administers_school(s.school_id) {
-            return Err(AppError::NotFound);
-        }
+        admin.viewer.authorize(Permission::OpenSchoolRecord {
+            school_id: s.school_id,
+        })?;
         let class = class_unit::Entity::find_by_id(s.class_unit_id)
             .one(&state.db)
             .await?;

@@ -17,6 +17,13 @@ pub enum Permission {
         /// The school.
         school_id: i64,
     },
+    /// Open one administrative record of a school (an application, an access code, a
+    /// guardianship, a student's back-office card): its administration. To anyone else the
+    /// record does not exist (`NOT_FOUND`).
+    OpenSchoolRecord {
+        /// The record's school.
+        school_id: i64,
+    },
     /// The department's own work: the refusal catalogue, the city's calendar, deactivated
     /// reasons, and every school's audit log at once.
     AdministerDepartment,
@@ -56,7 +63,8 @@ impl Viewer {
     pub fn may(&self, permission: Permission) -> bool {
         match permission {
             Permission::UseBackOffice => self.department_admin || !self.administers.is_empty(),
-            Permission::AdministerSchool { school_id } => self.administers_school(school_id),
+            Permission::AdministerSchool { school_id }
+            | Permission::OpenSchoolRecord { school_id } => self.administers_school(school_id),
             Permission::AdministerDepartment => self.department_admin,
             Permission::PrintClassEnvelopes {
                 school_id,
@@ -89,9 +97,9 @@ impl Viewer {
             return Ok(());
         }
         Err(match permission {
-            Permission::PrintClassEnvelopes { .. } | Permission::ReadPublication { .. } => {
-                AppError::NotFound
-            }
+            Permission::PrintClassEnvelopes { .. }
+            | Permission::ReadPublication { .. }
+            | Permission::OpenSchoolRecord { .. } => AppError::NotFound,
             Permission::UseBackOffice
             | Permission::AdministerSchool { .. }
             | Permission::AdministerDepartment
@@ -196,6 +204,17 @@ mod tests {
         ));
         assert!(matches!(
             parent.authorize(other_class_news),
+            Err(AppError::NotFound)
+        ));
+        // A school's records: its administration opens them; to others they do not exist.
+        let record = Permission::OpenSchoolRecord { school_id: 1 };
+        assert!(admin.authorize(record).is_ok() && department.authorize(record).is_ok());
+        assert!(matches!(
+            class_teacher.authorize(record),
+            Err(AppError::NotFound)
+        ));
+        assert!(matches!(
+            admin.authorize(Permission::OpenSchoolRecord { school_id: 2 }),
             Err(AppError::NotFound)
         ));
         // City news: everyone reads it; only the department changes someone else's.

@@ -251,9 +251,9 @@ pub async fn find(
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    if !viewer.administers_school(row.school_id) {
-        return Err(AppError::NotFound);
-    }
+    viewer.authorize(Permission::OpenSchoolRecord {
+        school_id: row.school_id,
+    })?;
     Ok(row)
 }
 

@@ -245,9 +245,7 @@ pub async fn search(
     if let Some(school) = filter.school_id {
         // Asking for a school one does not administer is refused, as the queue is, rather
         // than answered with an empty log that looks like a quiet school.
-        if !viewer.administers_school(school) {
-            return Err(crate::error::AppError::Forbidden);
-        }
+        viewer.authorize(crate::policy::Permission::AdministerSchool { school_id: school })?;
         query = query.filter(Column::SchoolId.eq(school));
     }
     if let Some(actor) = filter.actor_account_id {

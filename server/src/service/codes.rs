@@ -111,9 +111,9 @@ pub async fn find(
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    if !viewer.administers_school(code.school_id) {
-        return Err(AppError::NotFound);
-    }
+    viewer.authorize(Permission::OpenSchoolRecord {
+        school_id: code.school_id,
+    })?;
     Ok(code)
 }
 

@@ -10,7 +10,7 @@ use super::applications::require_school_admin;
 use super::audit::{self, AuditEntry};
 use crate::db::begin_write;
 use crate::error::{AppError, AppResult};
-use crate::policy::Viewer;
+use crate::policy::{Permission, Viewer};
 
 /// A student's guardianships with the parents' accounts.
 pub async fn of_student(
@@ -39,9 +39,9 @@ pub async fn unlink(
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound)?;
-    if !viewer.administers_school(link.school_id) {
-        return Err(AppError::NotFound);
-    }
+    viewer.authorize(Permission::OpenSchoolRecord {
+        school_id: link.school_id,
+    })?;
     guardianship::Entity::delete_by_id(link.id)
         .exec(&txn)
         .await?;
