@@ -25,15 +25,22 @@ pub async fn ask(app: &TestApp, w: &World, who: Who, query: &str, vars: Value) -
     }
 }
 
-/// One number from SQL that answers a column `n` (-1 when it answers nothing).
+/// One number from SQL that answers a column `n`. A query that fails or answers nothing fails
+/// the test: a snapshot of sentinels would compare equal and hide a write.
 pub async fn scalar(app: &TestApp, sql: &str) -> i64 {
-    app.db
+    let row = match app
+        .db
         .query_one_raw(Statement::from_string(app.db.get_database_backend(), sql))
         .await
-        .ok()
-        .flatten()
-        .and_then(|row| row.try_get::<i64>("", "n").ok())
-        .unwrap_or(-1)
+    {
+        Ok(Some(row)) => row,
+        Ok(None) => panic!("no row from {sql}"),
+        Err(err) => panic!("{sql}: {err}"),
+    };
+    match row.try_get::<i64>("", "n") {
+        Ok(n) => n,
+        Err(err) => panic!("{sql}: no number `n`: {err}"),
+    }
 }
 
 /// The answers of several such queries, as one comparable snapshot.

@@ -1009,63 +1009,148 @@ async fn city_news_id(app: &TestApp, w: &World) -> String {
         .to_owned()
 }
 
+/// Root fields an anonymous caller may use: signing in, and `viewer`, which is `null` for
+/// them. Everything else the schema serves must answer `UNAUTHENTICATED`.
+const PUBLIC_ROOTS: &[&str] = &["login", "logout", "viewer"];
+
+/// A valid value for a required argument of a type, by introspection: enough to get past
+/// validation to the resolver, whose first question is who is asking.
+fn sample(t: &Value, types: &[Value], ids: &str, depth: usize) -> Value {
+    match t["kind"].as_str() {
+        Some("NON_NULL") => sample(&t["ofType"], types, ids, depth),
+        Some("LIST") => json!([sample(&t["ofType"], types, ids, depth)]),
+        _ => {
+            let name = t["name"].as_str().unwrap_or_default();
+            let declared = types.iter().find(|x| x["name"] == name);
+            match (t["kind"].as_str(), name) {
+                (Some("ENUM"), _) => declared
+                    .and_then(|d| d["enumValues"][0]["name"].as_str())
+                    .map_or(Value::Null, |v| json!(v)),
+                (Some("INPUT_OBJECT"), _) if depth < 4 => {
+                    let mut object = serde_json::Map::new();
+                    for field in declared
+                        .and_then(|d| d["inputFields"].as_array())
+                        .into_iter()
+                        .flatten()
+                        .filter(|f| f["type"]["kind"] == "NON_NULL")
+                    {
+                        object.insert(
+                            field["name"].as_str().unwrap_or_default().to_owned(),
+                            sample(&field["type"], types, ids, depth + 1),
+                        );
+                    }
+                    Value::Object(object)
+                }
+                (_, "ID") => json!(ids),
+                (_, "Date") => json!("2026-11-18"),
+                (_, "DateTime") => json!("2026-11-18T09:00:00Z"),
+                (_, "LocalTime") => json!("09:00"),
+                (_, "Int") => json!(1),
+                (_, "Float") => json!(1.0),
+                (_, "Boolean") => json!(true),
+                _ => json!("x"),
+            }
+        }
+    }
+}
+
+fn type_text(t: &Value) -> String {
+    match t["kind"].as_str() {
+        Some("NON_NULL") => format!("{}!", type_text(&t["ofType"])),
+        Some("LIST") => format!("[{}]", type_text(&t["ofType"])),
+        _ => t["name"].as_str().unwrap_or_default().to_owned(),
+    }
+}
+
+fn leaf(t: &Value) -> bool {
+    match t["ofType"].is_object() {
+        true => leaf(&t["ofType"]),
+        false => matches!(t["kind"].as_str(), Some("SCALAR" | "ENUM")),
+    }
+}
+
+/// Every root query and mutation the server serves, new ones included, asked anonymously
+/// with valid arguments: each answers `UNAUTHENTICATED`, except the few that are public.
 #[tokio::test]
-async fn every_root_field_refuses_an_anonymous_caller() -> anyhow::Result<()> {
+async fn every_served_root_field_refuses_an_anonymous_caller() -> anyhow::Result<()> {
     let app = TestApp::spawn().await;
     let w = World::build(&app).await?;
     let a1 = id(Kind::Student, w.student_a1);
-    let roots = [
-        ("student", format!("{{ student(id: \"{a1}\") {{ id }} }}")),
-        ("node", format!("{{ node(id: \"{a1}\") {{ id }} }}")),
-        (
-            "classUnit",
-            format!(
-                "{{ classUnit(id: \"{}\") {{ id }} }}",
-                id(Kind::ClassUnit, w.class_a)
-            ),
-        ),
-        (
-            "school",
-            format!(
-                "{{ school(id: \"{}\") {{ id }} }}",
-                id(Kind::School, w.school1)
-            ),
-        ),
-        ("news", "{ news { nodes { id } } }".to_owned()),
-        (
-            "events",
-            "{ events(from: \"2026-11-01\", to: \"2026-12-01\") { id } }".to_owned(),
-        ),
-        (
-            "forumThreads",
-            "{ forumThreads { nodes { id } } }".to_owned(),
-        ),
-        (
-            "forumThread",
-            format!(
-                "{{ forumThread(id: \"{}\") {{ id }} }}",
-                id(Kind::ForumThread, w.thread_class_a)
-            ),
-        ),
-        (
-            "conversations",
-            "{ conversations { nodes { id } } }".to_owned(),
-        ),
-        (
-            "revokeSession",
-            "mutation { revokeSession(input: {sessionId: \"U2Vzc2lvbjox\"}) { sessionId } }"
-                .to_owned(),
-        ),
-    ];
-    for (name, query) in roots {
-        let response = app.graphql(&query, json!({})).await;
-        assert_eq!(
-            response.error_codes(),
-            vec!["UNAUTHENTICATED"],
-            "{name}: {}",
-            response.body
-        );
+    let introspection = "{ __schema { queryType { name } mutationType { name } types { name kind \
+        enumValues { name } inputFields { name type { ...T } } \
+        fields { name args { name type { ...T } } type { ...T } } } } } \
+        fragment T on __Type { kind name ofType { kind name ofType { kind name ofType { kind name } } } }";
+    let schema = app.graphql(introspection, json!({})).await;
+    let schema = schema.assert_ok()["__schema"].clone();
+    let types = schema["types"].as_array().cloned().unwrap_or_default();
+    let mut asked = 0;
+    let mut wrong = Vec::new();
+    for (operation, root) in [
+        ("query", schema["queryType"]["name"].clone()),
+        ("mutation", schema["mutationType"]["name"].clone()),
+    ] {
+        let fields = types
+            .iter()
+            .find(|t| t["name"] == root)
+            .and_then(|t| t["fields"].as_array())
+            .cloned()
+            .unwrap_or_default();
+        for field in fields {
+            let name = field["name"].as_str().unwrap_or_default();
+            if PUBLIC_ROOTS.contains(&name) {
+                continue;
+            }
+            let required: Vec<&Value> = field["args"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|a| a["type"]["kind"] == "NON_NULL")
+                .collect();
+            let mut declared = Vec::new();
+            let mut passed = Vec::new();
+            let mut variables = serde_json::Map::new();
+            // An id of the kind the field looks up, so that the answer cannot be a
+            // `NOT_FOUND` for a wrong kind.
+            let real = match name {
+                "classUnit" => id(Kind::ClassUnit, w.class_a),
+                "school" => id(Kind::School, w.school1),
+                "forumThread" => id(Kind::ForumThread, w.thread_class_a),
+                _ => a1.clone(),
+            };
+            for (i, arg) in required.iter().enumerate() {
+                declared.push(format!("$a{i}: {}", type_text(&arg["type"])));
+                passed.push(format!(
+                    "{}: $a{i}",
+                    arg["name"].as_str().unwrap_or_default()
+                ));
+                variables.insert(format!("a{i}"), sample(&arg["type"], &types, &real, 0));
+            }
+            let selection = if leaf(&field["type"]) {
+                ""
+            } else {
+                " { __typename }"
+            };
+            let arguments = if passed.is_empty() {
+                String::new()
+            } else {
+                format!("({})", passed.join(", "))
+            };
+            let header = if declared.is_empty() {
+                operation.to_owned()
+            } else {
+                format!("{operation}({})", declared.join(", "))
+            };
+            let query = format!("{header} {{ {name}{arguments}{selection} }}");
+            let response = app.graphql(&query, Value::Object(variables)).await;
+            asked += 1;
+            if response.error_codes() != ["UNAUTHENTICATED"] {
+                wrong.push(format!("{query} -> {}", response.body));
+            }
+        }
     }
+    assert!(asked > 50, "only {asked} root fields asked");
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    // The public ones: `viewer` is null for nobody.
     let response = app
         .graphql("{ viewer { account { id } } }", json!({}))
         .await;
