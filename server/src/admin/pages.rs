@@ -736,37 +736,19 @@ pub async fn application(
     let t = admin.t();
     let built = async {
         let row = applications::find(&state.db, &admin.viewer, id).await?;
-        let candidates = applications::candidates(&state.db, &row).await?;
-        let matched = match row.student_id {
-            Some(sid) => student::Entity::find_by_id(sid).one(&state.db).await?,
-            None => None,
-        };
-        let mut students: Vec<student::Model> = candidates.clone();
-        if let Some(m) = &matched
+        // The same review the API gives (`AccessApplication.findings`, `candidates`, ...).
+        let review = applications::reviews(&state.db, &admin.viewer, std::slice::from_ref(&row))
+            .await?
+            .remove(&row.id)
+            .unwrap_or_default();
+        let mut students: Vec<student::Model> = review.candidates.clone();
+        if let Some(m) = &review.matched
             && !students.iter().any(|s| s.id == m.id)
         {
             students.insert(0, m.clone());
         }
-        let class_ids: Vec<i64> = students.iter().map(|s| s.class_unit_id).collect();
-        let classes: std::collections::HashMap<i64, String> = class_unit::Entity::find()
-            .filter(class_unit::Column::Id.is_in(class_ids))
-            .all(&state.db)
-            .await?
-            .into_iter()
-            .map(|c| (c.id, c.name))
-            .collect();
-        let matched_class = matched
-            .as_ref()
-            .and_then(|m| classes.get(&m.class_unit_id))
-            .cloned()
-            .unwrap_or_default();
-        let elsewhere = applications::enrolled_elsewhere(&state.db, &row).await?;
-        let f = applications::findings(
-            &row,
-            matched.as_ref().map(|m| (m, matched_class.as_str())),
-            candidates.len(),
-            elsewhere,
-        );
+        let classes = &review.class_names;
+        let f = &review.findings;
         let mut findings = Vec::new();
         for (on, key, serious) in [
             (f.no_matching_student, "no_match", true),
@@ -782,22 +764,7 @@ pub async fn application(
             }
         }
         let reasons = refusal_reasons::list(&state.db, false).await?;
-        let refusal = applications::refusal_reasons_of(&state.db, row.id).await?;
-        let code_list = codes::of_application(&state.db, row.id).await?;
-        let (history, _) = audit::search(
-            &state.db,
-            &admin.viewer,
-            &audit::AuditFilter {
-                object_type: Some("access_application".to_owned()),
-                object_id: Some(row.id),
-                ..Default::default()
-            },
-            0,
-            100,
-        )
-        .await?;
-        let mut history = event_rows(&state, history).await;
-        history.reverse();
+        let history = event_rows(&state, review.history.clone()).await;
         let relation = match row.applicant_relation {
             ApplicantRelation::Mother => t.get("mother"),
             ApplicantRelation::Father => t.get("father"),
@@ -893,12 +860,19 @@ pub async fn application(
                     requires_comment: r.requires_comment,
                 })
                 .collect(),
-            refusal_reasons: refusal
-                .into_iter()
-                .map(|r| if t.en { r.title_en } else { r.title_ru })
+            refusal_reasons: review
+                .refusal_reasons
+                .iter()
+                .map(|r| {
+                    if t.en {
+                        r.title_en.clone()
+                    } else {
+                        r.title_ru.clone()
+                    }
+                })
                 .collect(),
             decision_comment: row.decision_comment.clone(),
-            codes: code_rows(t, code_list),
+            codes: code_rows(t, review.codes.clone()),
             history,
         })
     }

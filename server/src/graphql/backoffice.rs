@@ -200,9 +200,37 @@ pub struct ApplicationFindings {
     pub enrolled_elsewhere: bool,
 }
 
-/// An application for diary access, filed on paper at the school.
+/// An application for diary access, filed on paper at the school, with the applications of
+/// the page it came in: their reviews load together.
 #[derive(Clone)]
-pub struct AccessApplication(pub access_application::Model);
+pub struct AccessApplication(
+    pub access_application::Model,
+    std::sync::Arc<[access_application::Model]>,
+);
+
+impl AccessApplication {
+    /// An application on its own.
+    pub fn one(model: access_application::Model) -> Self {
+        let siblings: std::sync::Arc<[access_application::Model]> =
+            std::sync::Arc::new([model.clone()]);
+        Self(model, siblings)
+    }
+
+    /// The review of this application, loaded once for every application of its page.
+    async fn review(&self, ctx: &Context<'_>) -> AppResult<applications::Review> {
+        let request = ctx.request()?;
+        let viewer = ctx.viewer()?;
+        let rows = std::sync::Arc::clone(&self.1);
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let all = request
+            .memo
+            .get_or_load(format!("reviews|{ids:?}"), || async move {
+                applications::reviews(&request.db, viewer, &rows).await
+            })
+            .await?;
+        all.get(&self.0.id).cloned().ok_or(AppError::NotFound)
+    }
+}
 
 /// An application for diary access, filed on paper at the school.
 #[Object]
@@ -329,52 +357,31 @@ impl AccessApplication {
     /// The reasons of a refusal.
     #[graphql(complexity = "cost::times(cost::FEW, child_complexity)")]
     async fn refusal_reasons(&self, ctx: &Context<'_>) -> AppResult<Vec<RefusalReason>> {
-        let rows = applications::refusal_reasons_of(ctx.db()?, self.0.id).await?;
-        Ok(rows.into_iter().map(RefusalReason).collect())
+        let review = self.review(ctx).await?;
+        Ok(review
+            .refusal_reasons
+            .into_iter()
+            .map(RefusalReason)
+            .collect())
     }
 
     /// The student record the child was matched to.
     async fn student(&self, ctx: &Context<'_>) -> AppResult<Option<Student>> {
-        match self.0.student_id {
-            Some(id) => {
-                let viewer = ctx.viewer()?;
-                Ok(loaders::load::<student::Entity>(ctx, id)
-                    .await?
-                    .and_then(|s| Student::visible(viewer, s)))
-            }
-            None => Ok(None),
-        }
+        let viewer = ctx.viewer()?;
+        let review = self.review(ctx).await?;
+        Ok(review.matched.and_then(|s| Student::visible(viewer, s)))
     }
 
     /// Students of the school who may be the stated child.
     #[graphql(complexity = "cost::times(cost::FEW, child_complexity)")]
     async fn candidates(&self, ctx: &Context<'_>) -> AppResult<Vec<Student>> {
-        let rows = applications::candidates(ctx.db()?, &self.0).await?;
-        Ok(Student::visible_group(ctx.viewer()?, rows))
+        let review = self.review(ctx).await?;
+        Ok(Student::visible_group(ctx.viewer()?, review.candidates))
     }
 
     /// Contradictions and gaps to notice before deciding.
     async fn findings(&self, ctx: &Context<'_>) -> AppResult<ApplicationFindings> {
-        let db = ctx.db()?;
-        let candidates = applications::candidates(db, &self.0).await?;
-        let matched = match self.0.student_id {
-            Some(id) => loaders::load::<student::Entity>(ctx, id).await?,
-            None => None,
-        };
-        let class = match &matched {
-            Some(s) => loaders::load::<dnevnik_entities::class_unit::Entity>(ctx, s.class_unit_id)
-                .await?
-                .map(|c| c.name)
-                .unwrap_or_default(),
-            None => String::new(),
-        };
-        let elsewhere = applications::enrolled_elsewhere(db, &self.0).await?;
-        let f = applications::findings(
-            &self.0,
-            matched.as_ref().map(|s| (s, class.as_str())),
-            candidates.len(),
-            elsewhere,
-        );
+        let f = self.review(ctx).await?.findings;
         Ok(ApplicationFindings {
             no_matching_student: f.no_matching_student,
             birth_date_differs: f.birth_date_differs,
@@ -389,22 +396,15 @@ impl AccessApplication {
     /// The codes issued for it, newest first.
     #[graphql(complexity = "cost::times(cost::FEW, child_complexity)")]
     async fn access_codes(&self, ctx: &Context<'_>) -> AppResult<Vec<AccessCode>> {
-        let rows = codes::of_application(ctx.db()?, self.0.id).await?;
-        Ok(rows.into_iter().map(AccessCode).collect())
+        let review = self.review(ctx).await?;
+        Ok(review.codes.into_iter().map(AccessCode).collect())
     }
 
     /// Its history from the audit log, oldest first.
     #[graphql(complexity = "cost::times(cost::CATALOGUE, child_complexity)")]
     async fn history(&self, ctx: &Context<'_>) -> AppResult<Vec<AuditEvent>> {
-        let viewer = ctx.viewer()?;
-        let filter = audit::AuditFilter {
-            object_type: Some("access_application".to_owned()),
-            object_id: Some(self.0.id),
-            ..Default::default()
-        };
-        let (mut rows, _) = audit::search(ctx.db()?, viewer, &filter, 0, 100).await?;
-        rows.reverse();
-        Ok(rows.into_iter().map(AuditEvent).collect())
+        let review = self.review(ctx).await?;
+        Ok(review.history.into_iter().map(AuditEvent).collect())
     }
 }
 
@@ -765,12 +765,14 @@ impl BackOfficeQuery {
             .enumerate()
             .map(|(i, row)| (offset + i as i64, row))
             .collect();
+        let siblings: std::sync::Arc<[access_application::Model]> =
+            numbered.iter().map(|(_, row)| row.clone()).collect();
         Ok(Page::build(
             numbered,
             offset > 0,
             has_next,
             |(n, _)| *n,
-            |(_, row)| AccessApplication(row),
+            |(_, row)| AccessApplication(row, std::sync::Arc::clone(&siblings)),
         ))
     }
 
@@ -778,7 +780,7 @@ impl BackOfficeQuery {
     async fn access_application(&self, ctx: &Context<'_>, id: ID) -> AppResult<AccessApplication> {
         let viewer = ctx.viewer()?;
         let id = ids::decode(&id, Kind::AccessApplication)?;
-        Ok(AccessApplication(
+        Ok(AccessApplication::one(
             applications::find(ctx.db()?, viewer, id).await?,
         ))
     }
@@ -1168,7 +1170,7 @@ impl BackOfficeMutation {
         };
         let row = applications::register(ctx.db()?, viewer, new, ip(ctx)).await?;
         Ok(AccessApplicationPayload {
-            access_application: AccessApplication(row),
+            access_application: AccessApplication::one(row),
         })
     }
 
@@ -1188,7 +1190,7 @@ impl BackOfficeMutation {
         )
         .await?;
         Ok(AccessApplicationPayload {
-            access_application: AccessApplication(row),
+            access_application: AccessApplication::one(row),
         })
     }
 
@@ -1209,7 +1211,7 @@ impl BackOfficeMutation {
         )
         .await?;
         Ok(ApproveAccessApplicationPayload {
-            access_application: AccessApplication(row),
+            access_application: AccessApplication::one(row),
             issued: issued.into(),
         })
     }
@@ -1236,7 +1238,7 @@ impl BackOfficeMutation {
         )
         .await?;
         Ok(AccessApplicationPayload {
-            access_application: AccessApplication(row),
+            access_application: AccessApplication::one(row),
         })
     }
 
@@ -1255,7 +1257,7 @@ impl BackOfficeMutation {
         )
         .await?;
         Ok(AccessApplicationPayload {
-            access_application: AccessApplication(row),
+            access_application: AccessApplication::one(row),
         })
     }
 

@@ -455,7 +455,7 @@ async fn node(ctx: &Context<'_>, kind: Kind, id: i64) -> AppResult<Node> {
                 unread,
             })
         }
-        Kind::AccessApplication => Node::AccessApplication(backoffice::AccessApplication(
+        Kind::AccessApplication => Node::AccessApplication(backoffice::AccessApplication::one(
             crate::service::applications::find(db, viewer, id).await?,
         )),
         _ => return Err(not_found()),

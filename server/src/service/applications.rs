@@ -4,6 +4,8 @@
 //! its audit event. Only the school's administrators (and the department) may do any of this:
 //! every function takes the viewer and asks the policy.
 
+use std::collections::{BTreeSet, HashMap};
+
 use chrono::{NaiveDate, Utc};
 use dnevnik_entities::enums::{
     AccessKind, ApplicantRelation, ApplicationStatus, IdentityDocumentType,
@@ -610,25 +612,6 @@ pub async fn dashboard(
     })
 }
 
-/// The refusal reasons of a refused application.
-pub async fn refusal_reasons_of(
-    db: &impl ConnectionTrait,
-    application_id: i64,
-) -> AppResult<Vec<refusal_reason::Model>> {
-    let links = refusal::Entity::find()
-        .filter(refusal::Column::AccessApplicationId.eq(application_id))
-        .all(db)
-        .await?;
-    if links.is_empty() {
-        return Ok(Vec::new());
-    }
-    Ok(refusal_reason::Entity::find()
-        .filter(refusal_reason::Column::Id.is_in(links.iter().map(|l| l.refusal_reason_id)))
-        .order_by_asc(refusal_reason::Column::SortOrder)
-        .all(db)
-        .await?)
-}
-
 /// What a clerk must notice before deciding, comparing the statement with the records.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Findings {
@@ -649,48 +632,161 @@ pub struct Findings {
     pub enrolled_elsewhere: bool,
 }
 
-/// Candidate students for an application: same school, same surname and first name, or the
-/// same birth date and surname.
-pub async fn candidates(
-    db: &impl ConnectionTrait,
-    row: &application::Model,
-) -> AppResult<Vec<student::Model>> {
-    Ok(student::Entity::find()
-        .filter(student::Column::SchoolId.eq(row.school_id))
-        .filter(
-            Condition::any()
-                .add(
-                    Condition::all()
-                        .add(student::Column::LastName.eq(row.child_last_name.as_str()))
-                        .add(student::Column::FirstName.eq(row.child_first_name.as_str())),
-                )
-                .add(
-                    Condition::all()
-                        .add(student::Column::LastName.eq(row.child_last_name.as_str()))
-                        .add(student::Column::BirthDate.eq(row.child_birth_date)),
-                ),
-        )
-        .order_by_asc(student::Column::LastName)
-        .limit(20)
-        .all(db)
-        .await?)
+/// Everything a clerk reads next to an application before deciding, for the queue and the
+/// back-office page alike.
+#[derive(Clone, Debug, Default)]
+pub struct Review {
+    /// Students of the school who may be the stated child (at most 20).
+    pub candidates: Vec<student::Model>,
+    /// The student record the child was matched to.
+    pub matched: Option<student::Model>,
+    /// The names of the classes of the candidates and the matched student.
+    pub class_names: HashMap<i64, String>,
+    /// What to notice.
+    pub findings: Findings,
+    /// The reasons given for a refusal.
+    pub refusal_reasons: Vec<refusal_reason::Model>,
+    /// The codes issued for it, newest first.
+    pub codes: Vec<dnevnik_entities::access_code::Model>,
+    /// Its history from the audit log, oldest first.
+    pub history: Vec<dnevnik_entities::audit_event::Model>,
 }
 
-/// Whether a student with the stated surname, first name and birth date is enrolled at another
-/// school: the catalogue's "the child studies at another school" must be visible before deciding.
-pub async fn enrolled_elsewhere(
+/// The reviews of several applications the viewer has opened (through [`find`] or
+/// [`queue`]), in a fixed number of statements however many: candidates, matched students,
+/// classes, students enrolled elsewhere, refusal reasons, codes and histories, each loaded once
+/// for all of them.
+pub async fn reviews(
     db: &impl ConnectionTrait,
-    row: &application::Model,
-) -> AppResult<bool> {
-    Ok(student::Entity::find()
-        .filter(student::Column::SchoolId.ne(row.school_id))
-        .filter(student::Column::LastName.eq(row.child_last_name.as_str()))
-        .filter(student::Column::FirstName.eq(row.child_first_name.as_str()))
-        .filter(student::Column::BirthDate.eq(row.child_birth_date))
-        .filter(student::Column::LeftOn.is_null())
-        .count(db)
+    viewer: &Viewer,
+    rows: &[application::Model],
+) -> AppResult<HashMap<i64, Review>> {
+    if rows.is_empty() {
+        return Ok(HashMap::new());
+    }
+    for row in rows {
+        viewer.authorize(Permission::OpenSchoolRecord {
+            school_id: row.school_id,
+        })?;
+    }
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let surnames: BTreeSet<&str> = rows.iter().map(|r| r.child_last_name.as_str()).collect();
+    // Everyone with a stated surname, in any school: the candidates are those of the
+    // application's school, the ones enrolled elsewhere the rest.
+    let namesakes = student::Entity::find()
+        .filter(student::Column::LastName.is_in(surnames))
+        .order_by_asc(student::Column::LastName)
+        .order_by_asc(student::Column::Id)
+        .all(db)
+        .await?;
+    let matched_ids: Vec<i64> = rows.iter().filter_map(|r| r.student_id).collect();
+    // Each load runs whether or not it finds anything, so the count of statements depends on
+    // nothing but the shape of the request.
+    let matched: HashMap<i64, student::Model> = student::Entity::find()
+        .filter(student::Column::Id.is_in(matched_ids))
+        .all(db)
         .await?
-        > 0)
+        .into_iter()
+        .map(|s| (s.id, s))
+        .collect();
+    let class_ids: BTreeSet<i64> = namesakes
+        .iter()
+        .chain(matched.values())
+        .map(|s| s.class_unit_id)
+        .collect();
+    let class_names: HashMap<i64, String> = dnevnik_entities::class_unit::Entity::find()
+        .filter(dnevnik_entities::class_unit::Column::Id.is_in(class_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.name))
+        .collect();
+    let links = refusal::Entity::find()
+        .filter(refusal::Column::AccessApplicationId.is_in(ids.clone()))
+        .all(db)
+        .await?;
+    let reasons: HashMap<i64, refusal_reason::Model> = refusal_reason::Entity::find()
+        .filter(refusal_reason::Column::Id.is_in(links.iter().map(|l| l.refusal_reason_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect();
+    let codes = dnevnik_entities::access_code::Entity::find()
+        .filter(dnevnik_entities::access_code::Column::AccessApplicationId.is_in(ids.clone()))
+        .order_by_desc(dnevnik_entities::access_code::Column::IssuedAt)
+        .order_by_desc(dnevnik_entities::access_code::Column::Id)
+        .all(db)
+        .await?;
+    let mut histories = super::audit::histories(db, viewer, "access_application", &ids).await?;
+    let mut reviews = HashMap::new();
+    for row in rows {
+        let candidates: Vec<student::Model> = namesakes
+            .iter()
+            .filter(|s| s.school_id == row.school_id && is_candidate(s, row))
+            .take(20)
+            .cloned()
+            .collect();
+        let elsewhere = namesakes.iter().any(|s| {
+            s.school_id != row.school_id
+                && s.left_on.is_none()
+                && s.last_name == row.child_last_name
+                && s.first_name == row.child_first_name
+                && s.birth_date == row.child_birth_date
+        });
+        let matched = row.student_id.and_then(|id| matched.get(&id)).cloned();
+        let matched_class = matched
+            .as_ref()
+            .and_then(|m| class_names.get(&m.class_unit_id))
+            .cloned()
+            .unwrap_or_default();
+        let findings = findings(
+            row,
+            matched.as_ref().map(|m| (m, matched_class.as_str())),
+            candidates.len(),
+            elsewhere,
+        );
+        let mut refusal_reasons: Vec<refusal_reason::Model> = links
+            .iter()
+            .filter(|l| l.access_application_id == row.id)
+            .filter_map(|l| reasons.get(&l.refusal_reason_id).cloned())
+            .collect();
+        refusal_reasons.sort_by_key(|r| (r.sort_order, r.id));
+        let review_classes = candidates
+            .iter()
+            .chain(matched.iter())
+            .filter_map(|s| {
+                class_names
+                    .get(&s.class_unit_id)
+                    .map(|n| (s.class_unit_id, n.clone()))
+            })
+            .collect();
+        reviews.insert(
+            row.id,
+            Review {
+                candidates,
+                matched,
+                class_names: review_classes,
+                findings,
+                refusal_reasons,
+                codes: codes
+                    .iter()
+                    .filter(|c| c.access_application_id == Some(row.id))
+                    .cloned()
+                    .collect(),
+                history: histories.remove(&row.id).unwrap_or_default(),
+            },
+        );
+    }
+    Ok(reviews)
+}
+
+/// Whether a student may be the child an application states: the same surname, and the same
+/// first name or birth date.
+fn is_candidate(student: &student::Model, row: &application::Model) -> bool {
+    student.last_name == row.child_last_name
+        && (student.first_name == row.child_first_name
+            || student.birth_date == row.child_birth_date)
 }
 
 /// The findings of an application against its matched student (or the candidates), and

@@ -132,19 +132,6 @@ pub async fn of_student(
         .await?)
 }
 
-/// The codes of an application, newest first.
-pub async fn of_application(
-    db: &impl ConnectionTrait,
-    application_id: i64,
-) -> AppResult<Vec<access_code::Model>> {
-    Ok(access_code::Entity::find()
-        .filter(access_code::Column::AccessApplicationId.eq(application_id))
-        .order_by_desc(access_code::Column::IssuedAt)
-        .order_by_desc(access_code::Column::Id)
-        .all(db)
-        .await?)
-}
-
 /// Records that the envelope was handed to the applicant.
 pub async fn hand_over(
     db: &DatabaseConnection,

@@ -1109,3 +1109,39 @@ async fn another_schools_administrator_is_refused_on_every_back_office_operation
         "a refused operation wrote something"
     );
 }
+
+/// The application queue with everything a clerk reads of each application runs the same
+/// statements for one application as for a page of them (the reviews load together).
+#[tokio::test]
+async fn the_queue_with_each_applications_review_runs_a_fixed_number_of_statements() {
+    let (app, counter) = TestApp::spawn_counting(true).await;
+    let admin = app.sign_in("admin", "demo-admin").await;
+    let school = school_id(&app).await;
+    let queue = "query($school: ID!, $n: Int) { accessApplications(schoolId: $school, first: $n) {
+        nodes { id status
+            findings { noMatchingStudent birthDateDiffers documentsMissing overdue enrolledElsewhere }
+            student { fullName } candidates { fullName }
+            refusalReasons { titleRu } accessCodes { state } history { action } } } }";
+    let mut counts = Vec::new();
+    for n in [1, 20] {
+        let (response, statements) = counter
+            .during(app.graphql_as(&admin, queue, json!({ "school": school, "n": n })))
+            .await;
+        let nodes = response.assert_ok()["accessApplications"]["nodes"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        // The reviews hold what the records say: candidates for most applications, and
+        // for the decided ones their student or codes.
+        assert!(
+            nodes
+                .iter()
+                .any(|a| a["candidates"].as_array().is_some_and(|c| !c.is_empty())),
+            "{nodes:?}"
+        );
+        counts.push((nodes.len(), statements));
+    }
+    println!("queue (applications, statements): {counts:?}");
+    assert!(counts[1].0 > 3, "{counts:?}");
+    assert_eq!(counts[0].1, counts[1].1, "{counts:?}");
+}
