@@ -14,6 +14,7 @@ pub mod grading;
 pub mod graphql;
 pub mod http;
 pub mod live;
+pub mod names;
 pub mod policy;
 pub mod seed;
 pub mod service;

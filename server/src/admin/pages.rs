@@ -366,7 +366,7 @@ fn kind_label(t: Texts, kind: AccessKind) -> &'static str {
 }
 
 fn full(last: &str, first: &str, middle: Option<&str>) -> String {
-    crate::graphql::school::full_name(last, first, middle)
+    crate::names::full_name(last, first, middle)
 }
 
 #[derive(Deserialize, Default)]

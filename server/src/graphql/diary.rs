@@ -2,16 +2,12 @@
 //! attendance, remarks, final marks, external assessments, progress, rating and the class
 //! journal. These are views built by `service/`; their fields only present what was loaded.
 
-use std::collections::HashSet;
-
 use async_graphql::{Context, Enum, ID, Object, SimpleObject};
-use chrono::NaiveDate;
 use dnevnik_entities::enums::{AttendanceStatus, FinalMarkValue, LessonStatus, RemarkKind};
 use dnevnik_entities::{
     attendance_record, class_unit, control_form, external_assessment, final_mark, homework, lesson,
-    mark, remark, staff_member, student, subject,
+    remark, staff_member, subject,
 };
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::ids::{self, Kind};
 use super::loaders;
@@ -21,8 +17,8 @@ use super::student::Student;
 use crate::error::{AppError, AppResult};
 use crate::graphql::cost;
 use crate::policy::Access;
-use crate::service::diary::{self as diary_service, MarkView, by_id};
-use crate::service::progress;
+use crate::service::diary::{self as diary_service, MarkView};
+use crate::service::{journal, progress};
 
 /// What became of a scheduled lesson.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
@@ -957,87 +953,31 @@ pub struct ClassJournal {
 }
 
 impl ClassJournal {
-    /// Loads a journal in a fixed number of statements, with the viewer's access to the class
-    /// narrowed to the subject.
-    pub async fn load(
-        db: &impl ConnectionTrait,
-        class: &class_unit::Model,
-        access: &Access,
-        subject_id: i64,
-        from: NaiveDate,
-        to: NaiveDate,
-    ) -> AppResult<Self> {
-        let subject = subject::Entity::find_by_id(subject_id)
-            .filter(subject::Column::SchoolId.eq(class.school_id))
-            .one(db)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let lessons = lesson::Entity::find()
-            .filter(lesson::Column::ClassUnitId.eq(class.id))
-            .filter(lesson::Column::SubjectId.eq(subject_id))
-            .filter(lesson::Column::Date.between(from, to))
-            .order_by_asc(lesson::Column::Date)
-            .order_by_asc(lesson::Column::LessonNumber)
-            .all(db)
-            .await?;
-        let students = student::Entity::find()
-            .filter(student::Column::ClassUnitId.eq(class.id))
-            .filter(student::Column::LeftOn.is_null())
-            .order_by_asc(student::Column::LastName)
-            .order_by_asc(student::Column::FirstName)
-            .all(db)
-            .await?;
-        let ids: Vec<i64> = students.iter().map(|s| s.id).collect();
-        let marks = mark::Entity::find()
-            .filter(mark::Column::StudentId.is_in(ids.clone()))
-            .filter(mark::Column::SubjectId.eq(subject_id))
-            .filter(mark::Column::Date.between(from, to))
-            .filter(mark::Column::DeletedAt.is_null())
-            .order_by_asc(mark::Column::Date)
-            .order_by_asc(mark::Column::Id)
-            .all(db)
-            .await?;
-        let lesson_ids: HashSet<i64> = lessons.iter().map(|l| l.id).collect();
-        let attendance = attendance_record::Entity::find()
-            .filter(attendance_record::Column::LessonId.is_in(lesson_ids))
-            .all(db)
-            .await?;
-        let form_ids: HashSet<i64> = marks.iter().filter_map(|m| m.control_form_id).collect();
-        let forms = by_id(
-            control_form::Entity::find()
-                .filter(control_form::Column::Id.is_in(form_ids))
-                .all(db)
-                .await?,
-            |f| f.id,
-        );
-        let group = Student::group(students, |_| access.clone());
-        let rows = group
+    /// A journal read by [`journal::read::class_journal`], its students carrying `access`.
+    pub fn new(view: journal::read::ClassJournalView, access: &Access) -> Self {
+        let journal::read::ClassJournalView {
+            subject,
+            lessons,
+            students,
+            mut marks,
+            mut attendance,
+        } = view;
+        let rows = Student::group(students, |_| access.clone())
             .into_iter()
             .map(|student| {
                 let id = student.model.id;
                 ClassJournalRow {
-                    marks: marks
-                        .iter()
-                        .filter(|m| m.student_id == id)
-                        .map(|m| MarkView {
-                            mark: m.clone(),
-                            control_form: m.control_form_id.and_then(|f| forms.get(&f).cloned()),
-                        })
-                        .collect(),
-                    attendance: attendance
-                        .iter()
-                        .filter(|a| a.student_id == id)
-                        .cloned()
-                        .collect(),
+                    marks: marks.remove(&id).unwrap_or_default(),
+                    attendance: attendance.remove(&id).unwrap_or_default(),
                     student,
                 }
             })
             .collect();
-        Ok(Self {
+        Self {
             subject,
             lessons,
             rows,
-        })
+        }
     }
 }
 

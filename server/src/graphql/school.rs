@@ -13,6 +13,7 @@ use super::scalars::Date;
 use super::student::Student;
 use crate::error::{AppError, AppResult};
 use crate::graphql::cost;
+pub use crate::names::{full_name, short_name};
 use crate::service::{diary, structure};
 
 /// A school (образовательное учреждение).
@@ -297,7 +298,16 @@ impl ClassUnit {
             .and_then(|access| access.narrowed_to(subject_id))
             .ok_or(AppError::Forbidden)?;
         diary::check_range(from.0, to.0)?;
-        ClassJournal::load(ctx.db()?, &self.0, &access, subject_id, from.0, to.0).await
+        let view = crate::service::journal::read::class_journal(
+            ctx.db()?,
+            &self.0,
+            &access,
+            subject_id,
+            from.0,
+            to.0,
+        )
+        .await?;
+        Ok(ClassJournal::new(view, &access))
     }
 }
 
@@ -398,29 +408,5 @@ impl StaffMember {
     /// Position at the school.
     async fn position(&self) -> StaffPositionValue {
         self.0.position.into()
-    }
-}
-
-/// "Фамилия Имя Отчество".
-pub fn full_name(last: &str, first: &str, middle: Option<&str>) -> String {
-    match middle {
-        Some(middle) if !middle.is_empty() => format!("{last} {first} {middle}"),
-        _ => format!("{last} {first}"),
-    }
-}
-
-/// "Фамилия И. О.".
-pub fn short_name(last: &str, first: &str, middle: Option<&str>) -> String {
-    let initial = |s: &str| {
-        s.chars()
-            .next()
-            .map(|c| format!("{c}."))
-            .unwrap_or_default()
-    };
-    match middle {
-        Some(middle) if !middle.is_empty() => {
-            format!("{last} {} {}", initial(first), initial(middle))
-        }
-        _ => format!("{last} {}", initial(first)),
     }
 }

@@ -238,7 +238,7 @@ async fn students_of(
                 .child_label(student.id)
                 .map(str::to_owned)
                 .unwrap_or_default(),
-            name: crate::graphql::school::full_name(
+            name: crate::names::full_name(
                 &student.last_name,
                 &student.first_name,
                 student.middle_name.as_deref(),

@@ -39,6 +39,7 @@ const MAX_ATTACHMENTS: usize = 10;
 mod assignments;
 mod lessons;
 mod marks;
+pub mod read;
 
 pub use assignments::{
     HomeworkChange, NewHomework, change_homework, delete_homework, give_homework,
