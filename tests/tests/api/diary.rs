@@ -4,7 +4,7 @@
 
 use chrono::{Days, NaiveDate, Weekday};
 use dnevnik_tests::TestApp;
-use sea_orm::{ConnectionTrait, Statement};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, Statement};
 use serde_json::{Value, json};
 
 fn today() -> NaiveDate {
@@ -336,6 +336,34 @@ async fn a_class_roster_runs_the_same_statements_for_a_small_and_a_large_class()
                  GROUP BY class_unit_id ORDER BY COUNT(*) {}, class_unit_id LIMIT 1";
     let small = one_id(&app, &sizes.replace("{}", "ASC")).await?;
     let large = one_id(&app, &sizes.replace("{}", "DESC")).await?;
+    // The large class grows to thirty, as a full Moscow class is.
+    let enrolled = |class: i64| {
+        format!(
+            "SELECT COUNT(*) AS id FROM students WHERE class_unit_id = {class} AND left_on IS NULL"
+        )
+    };
+    let school = one_id(
+        &app,
+        &format!("SELECT school_id AS id FROM class_units WHERE id = {large}"),
+    )
+    .await?;
+    let now = chrono::Utc::now();
+    for n in one_id(&app, &enrolled(large)).await?..30 {
+        dnevnik_entities::student::ActiveModel {
+            school_id: Set(school),
+            class_unit_id: Set(large),
+            last_name: Set(format!("Новикова{n}")),
+            first_name: Set("Анна".to_owned()),
+            birth_date: Set(NaiveDate::from_ymd_opt(2015, 3, 1).unwrap_or_default()),
+            enrolled_on: Set(NaiveDate::from_ymd_opt(2026, 9, 1).unwrap_or_default()),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&app.db)
+        .await?;
+    }
+    assert_eq!(one_id(&app, &enrolled(large)).await?, 30);
     let vars = |class: i64| {
         json!({
             "id": dnevnik_server::graphql::ids::encode(
