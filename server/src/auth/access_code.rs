@@ -18,6 +18,7 @@ use sea_orm::{
     EntityTrait, QueryFilter, QuerySelect,
 };
 use sha2::Sha256;
+use subtle::ConstantTimeEq as _;
 
 use super::ClientInfo;
 use super::rate_limit::Limit;
@@ -132,11 +133,7 @@ pub fn verifier_hash(secret: &str, verifier: &str) -> AppResult<String> {
 
 /// Compares two hashes in constant time.
 fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
+    bool::from(a.as_bytes().ct_eq(b.as_bytes()))
 }
 
 /// A newly issued code: the plaintext exists only here, for the envelope.

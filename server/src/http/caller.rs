@@ -85,18 +85,39 @@ pub fn check_origin(state: &AppState, headers: &HeaderMap, caller: &Caller) -> A
     let Some(origin) = headers.get(ORIGIN).and_then(|v| v.to_str().ok()) else {
         return Ok(());
     };
-    if origin == public_origin(&state.config.public_url()) {
+    if same_origin(origin, &state.config.public_url()) {
         Ok(())
     } else {
         Err(AppError::Forbidden)
     }
 }
 
-/// `scheme://host[:port]` of a URL.
-pub fn public_origin(url: &str) -> String {
-    let scheme_end = url.find("://").map_or(0, |i| i + 3);
-    match url[scheme_end..].find('/') {
-        Some(slash) => url[..scheme_end + slash].to_owned(),
-        None => url.to_owned(),
+/// Whether an `Origin` header names the site at `public_url`: the same scheme, host and port,
+/// compared as parsed origins (so `https://Dnevnik.example:443` is `https://dnevnik.example`).
+/// An origin that does not parse (`null`, garbage) is another site.
+pub fn same_origin(origin: &str, public_url: &str) -> bool {
+    match (url::Url::parse(origin), url::Url::parse(public_url)) {
+        (Ok(origin), Ok(public)) => origin.origin() == public.origin(),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_origin;
+
+    #[test]
+    fn origins_compare_by_scheme_host_and_port() {
+        let public = "https://dnevnik.example/school/";
+        assert!(same_origin("https://dnevnik.example", public));
+        assert!(same_origin("https://DNEVNIK.example:443", public));
+        assert!(!same_origin("http://dnevnik.example", public));
+        assert!(!same_origin("https://dnevnik.example:8443", public));
+        assert!(!same_origin("https://dnevnik.example.evil.test", public));
+        assert!(!same_origin("null", public));
+        assert!(same_origin(
+            "http://127.0.0.1:8080",
+            "http://127.0.0.1:8080"
+        ));
     }
 }

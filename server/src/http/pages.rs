@@ -26,6 +26,7 @@ use crate::policy::{RoleKind, Viewer};
 use crate::service::audit::{self, AuditEntry};
 use crate::service::structure;
 use crate::state::AppState;
+use subtle::ConstantTimeEq as _;
 
 /// The CSRF cookie.
 const CSRF_COOKIE: &str = "dnevnik_csrf";
@@ -94,15 +95,11 @@ pub(crate) fn csrf_token(headers: &HeaderMap, secure: bool) -> (String, Option<S
 /// A form POST must carry the browser's CSRF token and come from this site.
 pub(crate) fn check_form(state: &AppState, headers: &HeaderMap, submitted: &str) -> bool {
     let cookie = cookies::read(headers, CSRF_COOKIE).unwrap_or_default();
-    let same_token = !cookie.is_empty()
-        && cookie.len() == submitted.len()
-        && cookie
-            .bytes()
-            .zip(submitted.bytes())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0;
+    // Constant time, so that the comparison does not tell how much of a guess was right.
+    let same_token =
+        !cookie.is_empty() && bool::from(cookie.as_bytes().ct_eq(submitted.as_bytes()));
     let origin_ok = match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
-        Some(origin) => origin == caller::public_origin(&state.config.public_url()),
+        Some(origin) => caller::same_origin(origin, &state.config.public_url()),
         None => true,
     };
     same_token && origin_ok

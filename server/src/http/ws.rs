@@ -26,7 +26,7 @@ use axum::response::Response;
 use futures::SinkExt as _;
 use futures::stream::{self, BoxStream, StreamExt};
 
-use super::caller::public_origin;
+use super::caller::same_origin;
 use super::cookies;
 use super::graphql::{QUERY_LIMIT, label_errors};
 use crate::auth::{ClientInfo, session};
@@ -52,7 +52,7 @@ pub async fn subscribe(
     let same_origin = headers
         .get(ORIGIN)
         .and_then(|v| v.to_str().ok())
-        .is_none_or(|origin| origin == public_origin(&state.config.public_url()));
+        .is_none_or(|origin| same_origin(origin, &state.config.public_url()));
     let cookie = cookies::read(&headers, session::COOKIE).filter(|_| same_origin);
     let client = ClientInfo {
         ip: Some(peer.ip().to_string()),
