@@ -103,7 +103,7 @@ impl AppError {
     }
 
     /// Logs the cause of an internal error; the one place where that happens.
-    fn log(&self) {
+    pub(crate) fn log(&self) {
         if let Self::Internal(cause) = self {
             tracing::error!(error = format!("{cause:#}"), "internal error");
         }

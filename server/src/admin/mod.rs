@@ -113,6 +113,19 @@ impl Admin {
     }
 }
 
+/// An error as a back-office page, never JSON to a browser: the service's message in the
+/// page's language (only messages the back-office knows are shown; anything else says the
+/// action failed), with the status the API would give. The cause of an internal error is
+/// logged once, here, under the request's id.
+pub(crate) fn error_page(t: Texts, err: AppError) -> Response {
+    err.log();
+    let text = match &err {
+        AppError::Internal(_) => t.get("action_failed"),
+        other => t.service_message(&other.message()),
+    };
+    message(err.status(), t.get("backoffice"), text)
+}
+
 /// Who the back-office request is from: the admin session cookie, an administrator, and the
 /// school from `?school=` (defaulting to their first). Otherwise, the answer to send.
 pub async fn admin(
@@ -128,13 +141,13 @@ pub async fn admin(
     };
     let found = session::authenticate(&state.db, &token, state.config.session_policy(), Utc::now())
         .await
-        .map_err(IntoResponse::into_response)?;
+        .map_err(|e| error_page(t, e))?;
     let Some(found) = found.filter(|f| f.session.kind == SessionKind::Admin) else {
         return Err(Redirect::to("/admin/login").into_response());
     };
     let viewer = Viewer::load(&state.db, &found.account, found.session.id)
         .await
-        .map_err(IntoResponse::into_response)?;
+        .map_err(|e| error_page(t, e))?;
     if !viewer.may(Permission::UseBackOffice) {
         return Err(message(
             StatusCode::FORBIDDEN,
@@ -146,7 +159,7 @@ pub async fn admin(
         .order_by_asc(school::Column::Id)
         .all(&state.db)
         .await
-        .map_err(|e| AppError::from(e).into_response())?;
+        .map_err(|e| error_page(t, AppError::from(e)))?;
     let mine: Vec<school::Model> = schools
         .into_iter()
         .filter(|s| viewer.administers_school(s.id))
@@ -154,7 +167,7 @@ pub async fn admin(
     let chosen = match school_param {
         Some(id) => match mine.iter().find(|s| s.id == id) {
             Some(school) => Some(school.clone()),
-            None => return Err(AppError::NotFound.into_response()),
+            None => return Err(error_page(t, AppError::NotFound)),
         },
         None => mine.first().cloned(),
     };

@@ -26,7 +26,7 @@ use dnevnik_entities::{access_code, account, class_unit, student};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Deserialize;
 
-use super::{Admin, LANG_COOKIE, admin, day, local, texts};
+use super::{Admin, LANG_COOKIE, admin, day, error_page, local, texts};
 use crate::auth::access_code::IssuedCode;
 use crate::auth::session::{self, ADMIN_COOKIE};
 use crate::auth::{ClientInfo, login};
@@ -86,9 +86,8 @@ fn back_to(path: &str, admin: &Admin, outcome: Result<(), AppError>) -> Response
     let school = admin.shell.school_query();
     let target = match outcome {
         Ok(()) => format!("{path}?{school}&done=1"),
-        Err(AppError::Internal(_)) => {
-            return AppError::internal(anyhow::anyhow!("admin action failed")).into_response();
-        }
+        // The real cause is logged once, and the clerk sees a page, not JSON.
+        Err(err @ AppError::Internal(_)) => return error_page(admin.t(), err),
         Err(err) => format!(
             "{path}?{school}&error={}",
             url::form_urlencoded::byte_serialize(err.message().as_bytes()).collect::<String>()
@@ -228,7 +227,7 @@ pub async fn sso(
     }
     let caller = match caller::identify(&state, &headers, Some(peer)).await {
         Ok(caller) => caller,
-        Err(err) => return err.into_response(),
+        Err(err) => return error_page(texts(&headers), err),
     };
     let Some(viewer) = caller.viewer.filter(|v| v.may(Permission::UseBackOffice)) else {
         return Redirect::to("/admin/login").into_response();
@@ -260,7 +259,7 @@ pub async fn sso(
             Redirect::to("/admin").into_response(),
             &[admin_cookie(&state, &token)],
         ),
-        Err(err) => err.into_response(),
+        Err(err) => error_page(texts(&headers), err),
     }
 }
 
@@ -292,7 +291,7 @@ pub async fn logout(
         }
         .await;
         if let Err(err) = ended {
-            return err.into_response();
+            return error_page(texts(&headers), err);
         }
     }
     let clear = format!("{ADMIN_COOKIE}=; Path=/admin; HttpOnly; SameSite=Strict; Max-Age=0");
@@ -315,7 +314,7 @@ pub async fn dashboard(
     if let Ok(school) = admin.school_id() {
         let d = match applications::dashboard(&state.db, &admin.viewer, school).await {
             Ok(d) => d,
-            Err(err) => return err.into_response(),
+            Err(err) => return error_page(admin.t(), err),
         };
         let base = format!("/admin/applications?school={school}");
         counts.push(CountLink {
@@ -404,12 +403,12 @@ pub async fn queue(
     let t = admin.t();
     let school = match admin.school_id() {
         Ok(s) => s,
-        Err(err) => return err.into_response(),
+        Err(err) => return error_page(admin.t(), err),
     };
     let status = match q.status.as_deref().filter(|s| !s.is_empty()) {
         Some(s) => match parse_status(s) {
             Some(status) => Some(status),
-            None => return AppError::bad_input("status", "Unknown status.").into_response(),
+            None => return error_page(admin.t(), AppError::bad_input("status", "Unknown status.")),
         },
         None => None,
     };
@@ -432,7 +431,7 @@ pub async fn queue(
             .await
         {
             Ok(found) => found,
-            Err(err) => return err.into_response(),
+            Err(err) => return error_page(admin.t(), err),
         };
     let today = chrono::Local::now().date_naive();
     let link = |page: u64| {
@@ -627,7 +626,7 @@ pub async fn register(
             admin.shell.school_query()
         ))
         .into_response(),
-        Err(AppError::Internal(cause)) => AppError::Internal(cause).into_response(),
+        Err(AppError::Internal(cause)) => error_page(admin.t(), AppError::Internal(cause)),
         Err(err) => {
             admin.shell.error = Some(admin.t().service_message(&err.message()).to_owned());
             let field_name = match &err {
@@ -879,7 +878,7 @@ pub async fn application(
     .await;
     match built {
         Ok(page) => show(&admin, &page),
-        Err(err) => err.into_response(),
+        Err(err) => error_page(admin.t(), err),
     }
 }
 
@@ -1028,7 +1027,7 @@ pub async fn approve(
                 vec![envelope],
                 format!("/admin/applications/{id}?{}", admin.shell.school_query()),
             ),
-            Err(err) => err.into_response(),
+            Err(err) => error_page(admin.t(), err),
         },
         Err(err) => back_to(&format!("/admin/applications/{id}"), &admin, Err(err)),
     }
@@ -1179,7 +1178,7 @@ pub async fn reissue(
                     admin.shell.school_query()
                 ),
             ),
-            Err(err) => err.into_response(),
+            Err(err) => error_page(admin.t(), err),
         },
         Err(err) => back_to("/admin", &admin, Err(err)),
     }
@@ -1231,7 +1230,7 @@ pub async fn students(
                     })
                     .collect();
             }
-            Err(err) => return AppError::from(err).into_response(),
+            Err(err) => return error_page(admin.t(), AppError::from(err)),
         }
     }
     show(
@@ -1290,7 +1289,7 @@ pub async fn student(
     .await;
     match built {
         Ok(page) => show(&admin, &page),
-        Err(err) => err.into_response(),
+        Err(err) => error_page(admin.t(), err),
     }
 }
 
@@ -1383,7 +1382,7 @@ pub async fn classes(
                 rows,
             },
         ),
-        Err(err) => err.into_response(),
+        Err(err) => error_page(admin.t(), err),
     }
 }
 
@@ -1471,7 +1470,7 @@ pub async fn reasons(
                 },
             )
         }
-        Err(err) => err.into_response(),
+        Err(err) => error_page(admin.t(), err),
     }
 }
 
@@ -1623,7 +1622,7 @@ pub async fn calendar(
                 },
             )
         }
-        Err(err) => err.into_response(),
+        Err(err) => error_page(admin.t(), err),
     }
 }
 
@@ -1771,7 +1770,7 @@ pub async fn audit(
     .await
     {
         Ok(found) => found,
-        Err(err) => return err.into_response(),
+        Err(err) => return error_page(admin.t(), err),
     };
     let rows = event_rows(&state, events).await;
     let query = q.query(school);
@@ -1820,6 +1819,6 @@ pub async fn audit_csv(
             audit::to_csv(&events),
         )
             .into_response(),
-        Err(err) => err.into_response(),
+        Err(err) => error_page(admin.t(), err),
     }
 }

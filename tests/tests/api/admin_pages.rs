@@ -431,3 +431,35 @@ async fn a_refused_action_explains_itself_in_the_pages_language_and_nothing_else
     assert!(!html.contains("900 000-00-00"), "{html}");
     assert!(html.contains("Действие не выполнено."), "{html}");
 }
+
+/// A refusal in the back-office is a page in the clerk's language, never the API's JSON.
+#[tokio::test]
+async fn the_back_office_answers_errors_with_pages_not_json() {
+    let app = TestApp::spawn_demo().await;
+    let other = dnevnik_tests::builders::SchoolFixture::create(&app.db, "Чужая")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    admin_login(&app, "admin", "demo-admin").await;
+    for path in [
+        format!("/admin/applications?school={}", other.school_id),
+        format!("/admin/students/{}", other.student_id),
+        "/admin/applications/987654".to_owned(),
+        "/admin/applications?status=nonsense".to_owned(),
+    ] {
+        let response = app.get(&path).await;
+        assert!(
+            response.status().is_client_error(),
+            "{path}: {}",
+            response.status()
+        );
+        let kind = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let body = response.text().await.unwrap_or_default();
+        assert!(kind.starts_with("text/html"), "{path}: {kind} {body}");
+        assert!(body.contains("Кабинет администратора"), "{path}: {body}");
+    }
+}
