@@ -18,6 +18,7 @@ pub mod names;
 pub mod policy;
 pub mod seed;
 pub mod service;
+pub mod spreadsheet;
 pub mod state;
 pub mod telemetry;
 pub mod text;

@@ -1807,8 +1807,11 @@ pub async fn audit_csv(
         .as_ref()
         .map(|s| s.id)
         .filter(|_| !admin.viewer.may(Permission::AdministerDepartment) || q.school.is_some());
-    match audit::search(&state.db, &admin.viewer, &q.filter(school), 0, 10_000).await {
-        Ok((events, _)) => (
+    let exported = audit::search(&state.db, &admin.viewer, &q.filter(school), 0, 10_000)
+        .await
+        .and_then(|(events, _)| audit::to_csv(&events));
+    match exported {
+        Ok(csv) => (
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
                 (
@@ -1816,7 +1819,7 @@ pub async fn audit_csv(
                     "attachment; filename=\"audit.csv\"",
                 ),
             ],
-            audit::to_csv(&events),
+            csv,
         )
             .into_response(),
         Err(err) => error_page(admin.t(), err),

@@ -308,20 +308,22 @@ pub async fn histories(
         .collect())
 }
 
-/// The events as CSV (RFC 4180), for export.
-pub fn to_csv(events: &[audit_event::Model]) -> String {
-    let field = |value: String| {
-        if value.contains([',', '"', '\n', '\r']) {
-            format!("\"{}\"", value.replace('"', "\"\""))
-        } else {
-            value
-        }
-    };
-    let mut out = String::from(
-        "id,occurred_at,actor_account_id,school_id,action,object_type,object_id,ip,details,hash\r\n",
-    );
-    for e in events {
-        let row = [
+/// The events as CSV (RFC 4180, safe to open in a spreadsheet), for export.
+pub fn to_csv(events: &[audit_event::Model]) -> AppResult<String> {
+    let header = [
+        "id",
+        "occurred_at",
+        "actor_account_id",
+        "school_id",
+        "action",
+        "object_type",
+        "object_id",
+        "ip",
+        "details",
+        "hash",
+    ];
+    let rows = events.iter().map(|e| {
+        [
             e.id.to_string(),
             e.occurred_at.to_rfc3339(),
             e.actor_account_id
@@ -334,9 +336,7 @@ pub fn to_csv(events: &[audit_event::Model]) -> String {
             e.ip.clone().unwrap_or_default(),
             e.details.clone().unwrap_or_default(),
             e.hash.clone(),
-        ];
-        out.push_str(&row.into_iter().map(field).collect::<Vec<_>>().join(","));
-        out.push_str("\r\n");
-    }
-    out
+        ]
+    });
+    crate::spreadsheet::table(&header, rows).map_err(crate::error::AppError::internal)
 }
