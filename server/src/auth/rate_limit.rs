@@ -1,5 +1,6 @@
 //! Attempt limits kept in the database, so that every replica counts the same attempts: a
-//! bucket (what is counted) and a fixed window. An attempt is counted *before* it is tried,
+//! bucket (what is counted) and a sliding window (estimated from the current fixed window and
+//! the one before). An attempt is counted *before* it is tried,
 //! with one atomic upsert that answers the new count, and a successful attempt gives its
 //! count back. Checking first and counting after a failure would let a burst of parallel
 //! requests all pass the check before the first failure is written.
@@ -55,7 +56,22 @@ impl Limit {
             Some(row) => row.try_get("", "attempts")?,
             None => 1,
         };
-        Ok(attempts <= self.max)
+        // A sliding window, estimated from two fixed ones: the previous window's failures
+        // count for the part of it that still lies within one window of `now`. With fixed
+        // windows alone, a burst just before and just after a boundary got twice the limit.
+        let start = self.window_start(now);
+        let window = i64::try_from(Ord::max(self.window.as_secs(), 1)).unwrap_or(i64::MAX);
+        let previous_start =
+            DateTime::from_timestamp(start.timestamp() - window, 0).unwrap_or(start);
+        let previous: i64 = Entity::find()
+            .filter(Column::Bucket.eq(bucket))
+            .filter(Column::WindowStart.eq(previous_start))
+            .one(db)
+            .await?
+            .map_or(0, |c| i64::from(c.attempts));
+        let elapsed = (now.timestamp() - start.timestamp()).clamp(0, window);
+        let weighted = previous * (window - elapsed) + i64::from(attempts) * window;
+        Ok(weighted <= i64::from(self.max) * window)
     }
 
     /// Gives back the attempt [`Limit::take`] counted at `now`, once it has succeeded: only

@@ -372,3 +372,35 @@ async fn sign_in_events_are_audited_without_secrets() -> anyhow::Result<()> {
     );
     Ok(())
 }
+
+/// A burst on both sides of an hour does not get twice the limit: the previous window's
+/// failures still count for the part of it within the last hour.
+#[tokio::test]
+async fn a_limit_holds_across_a_window_boundary() {
+    let app = TestApp::spawn().await;
+    let limit = dnevnik_server::auth::login::PER_ADDRESS;
+    let hour = chrono::DateTime::parse_from_rfc3339("2026-12-06T05:00:00Z")
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let before = hour - chrono::Duration::seconds(1);
+    let after = hour + chrono::Duration::seconds(1);
+    let db = &app.db;
+    let take = |at| async move {
+        limit
+            .take(db, "boundary-test", at)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    for n in 0..limit.max {
+        assert!(take(before).await, "attempt {n} refused");
+    }
+    assert!(
+        !take(before).await,
+        "the limit did not hold in its own window"
+    );
+    // One second into the next window, the last hour already holds the limit.
+    assert!(!take(after).await, "a new window gave a fresh allowance");
+    // Once the burst has slid out of the last hour, attempts are allowed again.
+    let next = hour + chrono::Duration::hours(1) + chrono::Duration::seconds(1);
+    assert!(take(next).await, "the limit never lifted");
+}
