@@ -7,12 +7,15 @@
 //! list (a parent's children, a class) share a group, so that a view asked of each of them is
 //! loaded once for the whole group.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::future::Future;
 use std::sync::Arc;
 
 use async_graphql::{Context, ID, Object};
 use chrono::NaiveDate;
 use dnevnik_entities::{class_unit, school, student};
+use sea_orm::DatabaseConnection;
 
 use super::context::ContextExt;
 use super::diary::{
@@ -159,16 +162,27 @@ impl Student {
         to: NaiveDate,
     ) -> AppResult<Vec<diary_service::DiaryDay>> {
         diary_service::check_range(from, to)?;
+        self.own_part(ctx, format!("diary|{from}|{to}"), |db, group| async move {
+            diary_service::diaries(&db, &group, from, to).await
+        })
+        .await
+    }
+
+    /// This student's part of a view loaded once for the whole group: `view` names the view
+    /// with its arguments, `load` loads it for every member of the group.
+    async fn own_part<V, F, Fut>(&self, ctx: &Context<'_>, view: String, load: F) -> AppResult<V>
+    where
+        V: Clone + Default + Send + Sync + 'static,
+        F: FnOnce(DatabaseConnection, Arc<Vec<Scoped>>) -> Fut,
+        Fut: Future<Output = AppResult<HashMap<i64, V>>>,
+    {
         let request = ctx.request()?;
-        let group = Arc::clone(&self.group);
-        let diaries = request
+        let (db, group) = (request.db.clone(), Arc::clone(&self.group));
+        let all = request
             .memo
-            .get_or_load(
-                format!("diary|{}|{from}|{to}", self.group_key()),
-                || async move { diary_service::diaries(&request.db, &group, from, to).await },
-            )
+            .get_or_load(format!("{view}|{}", self.group_key()), || load(db, group))
             .await?;
-        Ok(diaries.get(&self.model.id).cloned().unwrap_or_default())
+        Ok(all.get(&self.model.id).cloned().unwrap_or_default())
     }
 }
 
@@ -274,16 +288,12 @@ impl Student {
             subject_id: ids::decode_opt(subject_id.as_ref(), Kind::Subject)?,
             study_period_id: ids::decode_opt(study_period_id.as_ref(), Kind::StudyPeriod)?,
         };
-        let request = ctx.request()?;
-        let group = Arc::clone(&self.group);
-        let key = format!("marks|{}|{filter:?}|{after:?}|{limit}", self.group_key());
-        let all = request
-            .memo
-            .get_or_load(key, || async move {
-                marks::pages(&request.db, &group, &filter, after, limit).await
+        let view = format!("marks|{filter:?}|{after:?}|{limit}");
+        let (rows, has_next) = self
+            .own_part(ctx, view, |db, group| async move {
+                marks::pages(&db, &group, &filter, after, limit).await
             })
             .await?;
-        let (rows, has_next) = all.get(&self.model.id).cloned().unwrap_or_default();
         Ok(Page::build(
             rows,
             after.is_some(),
@@ -370,16 +380,12 @@ impl Student {
         to: Date,
     ) -> AppResult<AttendanceSummary> {
         diary_service::check_range(from.0, to.0)?;
-        let request = ctx.request()?;
-        let group = Arc::clone(&self.group);
-        let key = format!("attendance|{}|{from:?}|{to:?}", self.group_key());
-        let all = request
-            .memo
-            .get_or_load(key, || async move {
-                records::attendance(&request.db, &group, from.0, to.0).await
+        let view = format!("attendance|{from:?}|{to:?}");
+        let entries = self
+            .own_part(ctx, view, |db, group| async move {
+                records::attendance(&db, &group, from.0, to.0).await
             })
             .await?;
-        let entries = all.get(&self.model.id).cloned().unwrap_or_default();
         let count = |status| entries.iter().filter(|e| e.status == status).count() as i32;
         use dnevnik_entities::enums::AttendanceStatus as S;
         Ok(AttendanceSummary {
@@ -405,19 +411,12 @@ impl Student {
     ) -> AppResult<Vec<Homework>> {
         diary_service::check_range(from.0, to.0)?;
         let subject_id = ids::decode_opt(subject_id.as_ref(), Kind::Subject)?;
-        let request = ctx.request()?;
-        let group = Arc::clone(&self.group);
-        let key = format!(
-            "homework|{}|{from:?}|{to:?}|{subject_id:?}",
-            self.group_key()
-        );
-        let all = request
-            .memo
-            .get_or_load(key, || async move {
-                records::homework(&request.db, &group, from.0, to.0, subject_id).await
+        let view = format!("homework|{from:?}|{to:?}|{subject_id:?}");
+        let rows = self
+            .own_part(ctx, view, |db, group| async move {
+                records::homework(&db, &group, from.0, to.0, subject_id).await
             })
             .await?;
-        let rows = all.get(&self.model.id).cloned().unwrap_or_default();
         Ok(rows.into_iter().map(Homework).collect())
     }
 
@@ -480,16 +479,11 @@ impl Student {
     /// Results of external assessments (МЦКО, ВПР), newest first.
     #[graphql(complexity = "cost::times(cost::FEW, child_complexity)")]
     async fn external_assessments(&self, ctx: &Context<'_>) -> AppResult<Vec<ExternalAssessment>> {
-        let request = ctx.request()?;
-        let group = Arc::clone(&self.group);
-        let key = format!("external|{}", self.group_key());
-        let all = request
-            .memo
-            .get_or_load(key, || async move {
-                records::external_assessments(&request.db, &group).await
+        let rows = self
+            .own_part(ctx, "external".to_owned(), |db, group| async move {
+                records::external_assessments(&db, &group).await
             })
             .await?;
-        let rows = all.get(&self.model.id).cloned().unwrap_or_default();
         Ok(rows.into_iter().map(ExternalAssessment).collect())
     }
 }

@@ -670,11 +670,23 @@ pub async fn reviews(
         })?;
     }
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let surnames: BTreeSet<&str> = rows.iter().map(|r| r.child_last_name.as_str()).collect();
-    // Everyone with a stated surname, in any school: the candidates are those of the
-    // application's school, the ones enrolled elsewhere the rest.
+    // The stated children's namesakes in any school: the same surname, and the same first name
+    // or birth date. Those of an application's school are its candidates; the others tell
+    // whether the child is enrolled elsewhere.
+    let mut stated = Condition::any();
+    for row in rows {
+        stated = stated.add(
+            Condition::all()
+                .add(student::Column::LastName.eq(row.child_last_name.as_str()))
+                .add(
+                    Condition::any()
+                        .add(student::Column::FirstName.eq(row.child_first_name.as_str()))
+                        .add(student::Column::BirthDate.eq(row.child_birth_date)),
+                ),
+        );
+    }
     let namesakes = student::Entity::find()
-        .filter(student::Column::LastName.is_in(surnames))
+        .filter(stated)
         .order_by_asc(student::Column::LastName)
         .order_by_asc(student::Column::Id)
         .all(db)

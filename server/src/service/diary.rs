@@ -173,14 +173,7 @@ pub async fn diaries(
             .await?,
         |s| s.id,
     );
-    let form_ids: HashSet<i64> = marks.iter().filter_map(|m| m.control_form_id).collect();
-    let forms = by_id(
-        control_form::Entity::find()
-            .filter(control_form::Column::Id.is_in(form_ids))
-            .all(db)
-            .await?,
-        |f| f.id,
-    );
+    let forms = control_forms_of(db, &marks).await?;
     let holidays: HashMap<NaiveDate, String> =
         holidays.into_iter().map(|d| (d.date, d.name)).collect();
 
@@ -282,4 +275,22 @@ pub fn subject_condition<C: ColumnTrait>(subjects: &Option<HashSet<i64>>, column
 /// Indexes rows by id.
 pub fn by_id<T>(rows: Vec<T>, id: impl Fn(&T) -> i64) -> HashMap<i64, T> {
     rows.into_iter().map(|row| (id(&row), row)).collect()
+}
+
+/// The control forms of some marks, by id, in one statement.
+pub async fn control_forms_of<'a>(
+    db: &impl ConnectionTrait,
+    marks: impl IntoIterator<Item = &'a mark::Model>,
+) -> AppResult<HashMap<i64, control_form::Model>> {
+    let ids: HashSet<i64> = marks
+        .into_iter()
+        .filter_map(|m| m.control_form_id)
+        .collect();
+    Ok(by_id(
+        control_form::Entity::find()
+            .filter(control_form::Column::Id.is_in(ids))
+            .all(db)
+            .await?,
+        |f| f.id,
+    ))
 }

@@ -1,13 +1,13 @@
 //! Reading marks: students' marks page by page, newest first, within the viewer's access.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use dnevnik_entities::{control_form, mark};
+use dnevnik_entities::mark;
 use sea_orm::sea_query::Order;
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
 
-use super::diary::{MarkView, Scoped, by_id};
+use super::diary::{MarkView, Scoped, control_forms_of};
 use super::pages::first_of_each;
 use super::records::by_access;
 use crate::error::AppResult;
@@ -74,22 +74,7 @@ pub async fn pages(
         .await?;
         by_student.extend(found);
     }
-    let form_ids: HashSet<i64> = by_student
-        .values()
-        .flat_map(|(rows, _)| rows)
-        .filter_map(|m| m.control_form_id)
-        .collect();
-    let forms = if form_ids.is_empty() {
-        HashMap::new()
-    } else {
-        by_id(
-            control_form::Entity::find()
-                .filter(control_form::Column::Id.is_in(form_ids))
-                .all(db)
-                .await?,
-            |f| f.id,
-        )
-    };
+    let forms = control_forms_of(db, by_student.values().flat_map(|(rows, _)| rows)).await?;
     Ok(group
         .iter()
         .map(|member| {

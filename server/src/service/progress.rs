@@ -8,8 +8,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::NaiveDate;
 use dnevnik_entities::enums::{AttendanceStatus, LessonStatus, StudyPeriodKind};
 use dnevnik_entities::{
-    attendance_record, control_form, final_mark, lesson, mark, school, staff_member, student,
-    study_period, subject, teaching_assignment,
+    attendance_record, final_mark, lesson, mark, school, staff_member, student, study_period,
+    subject, teaching_assignment,
 };
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect,
@@ -117,14 +117,7 @@ pub async fn subjects(
         .order_by_asc(mark::Column::Id)
         .all(db)
         .await?;
-    let form_ids: HashSet<i64> = marks.iter().filter_map(|m| m.control_form_id).collect();
-    let forms = by_id(
-        control_form::Entity::find()
-            .filter(control_form::Column::Id.is_in(form_ids))
-            .all(db)
-            .await?,
-        |f| f.id,
-    );
+    let forms = super::diary::control_forms_of(db, &marks).await?;
     let finals = final_mark::Entity::find()
         .filter(final_mark::Column::StudentId.is_in(ids.clone()))
         .filter(final_mark::Column::StudyPeriodId.eq(period.id))

@@ -5,14 +5,12 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
-use dnevnik_entities::{
-    attendance_record, class_unit, control_form, lesson, mark, student, subject,
-};
+use dnevnik_entities::{attendance_record, class_unit, lesson, mark, student, subject};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::error::{AppError, AppResult};
 use crate::policy::Access;
-use crate::service::diary::{MarkView, by_id};
+use crate::service::diary::MarkView;
 
 /// One subject's journal of a class.
 #[derive(Clone, Debug)]
@@ -77,14 +75,7 @@ pub async fn class_journal(
         .filter(attendance_record::Column::LessonId.is_in(lesson_ids))
         .all(db)
         .await?;
-    let form_ids: HashSet<i64> = marks.iter().filter_map(|m| m.control_form_id).collect();
-    let forms = by_id(
-        control_form::Entity::find()
-            .filter(control_form::Column::Id.is_in(form_ids))
-            .all(db)
-            .await?,
-        |f| f.id,
-    );
+    let forms = crate::service::diary::control_forms_of(db, &marks).await?;
     let mut by_student: HashMap<i64, Vec<MarkView>> = HashMap::new();
     for m in marks {
         by_student.entry(m.student_id).or_default().push(MarkView {
