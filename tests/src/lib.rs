@@ -6,6 +6,7 @@
 pub mod builders;
 pub mod database;
 pub mod matrix;
+pub mod schema;
 pub mod stub_idp;
 pub mod world;
 pub mod ws;

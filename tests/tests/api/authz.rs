@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use dnevnik_server::graphql::ids::{Kind, encode};
 use dnevnik_tests::world::{Who, World};
-use dnevnik_tests::{GraphqlResponse, TestApp};
+use dnevnik_tests::{GraphqlResponse, TestApp, schema};
 use serde_json::{Value, json};
 
 use Who::*;
@@ -1015,13 +1015,13 @@ const PUBLIC_ROOTS: &[&str] = &["login", "logout", "viewer"];
 
 /// A valid value for a required argument of a type, by introspection: enough to get past
 /// validation to the resolver, whose first question is who is asking.
-fn sample(t: &Value, types: &[Value], ids: &str, depth: usize) -> Value {
+fn sample(t: &Value, served: &Value, ids: &str, depth: usize) -> Value {
     match t["kind"].as_str() {
-        Some("NON_NULL") => sample(&t["ofType"], types, ids, depth),
-        Some("LIST") => json!([sample(&t["ofType"], types, ids, depth)]),
+        Some("NON_NULL") => sample(&t["ofType"], served, ids, depth),
+        Some("LIST") => json!([sample(&t["ofType"], served, ids, depth)]),
         _ => {
             let name = t["name"].as_str().unwrap_or_default();
-            let declared = types.iter().find(|x| x["name"] == name);
+            let declared = schema::declared(served, name);
             match (t["kind"].as_str(), name) {
                 (Some("ENUM"), _) => declared
                     .and_then(|d| d["enumValues"][0]["name"].as_str())
@@ -1036,7 +1036,7 @@ fn sample(t: &Value, types: &[Value], ids: &str, depth: usize) -> Value {
                     {
                         object.insert(
                             field["name"].as_str().unwrap_or_default().to_owned(),
-                            sample(&field["type"], types, ids, depth + 1),
+                            sample(&field["type"], served, ids, depth + 1),
                         );
                     }
                     Value::Object(object)
@@ -1054,21 +1054,6 @@ fn sample(t: &Value, types: &[Value], ids: &str, depth: usize) -> Value {
     }
 }
 
-fn type_text(t: &Value) -> String {
-    match t["kind"].as_str() {
-        Some("NON_NULL") => format!("{}!", type_text(&t["ofType"])),
-        Some("LIST") => format!("[{}]", type_text(&t["ofType"])),
-        _ => t["name"].as_str().unwrap_or_default().to_owned(),
-    }
-}
-
-fn leaf(t: &Value) -> bool {
-    match t["ofType"].is_object() {
-        true => leaf(&t["ofType"]),
-        false => matches!(t["kind"].as_str(), Some("SCALAR" | "ENUM")),
-    }
-}
-
 /// Every root query and mutation the server serves, new ones included, asked anonymously
 /// with valid arguments: each answers `UNAUTHENTICATED`, except the few that are public.
 #[tokio::test]
@@ -1076,25 +1061,14 @@ async fn every_served_root_field_refuses_an_anonymous_caller() -> anyhow::Result
     let app = TestApp::spawn().await;
     let w = World::build(&app).await?;
     let a1 = id(Kind::Student, w.student_a1);
-    let introspection = "{ __schema { queryType { name } mutationType { name } types { name kind \
-        enumValues { name } inputFields { name type { ...T } } \
-        fields { name args { name type { ...T } } type { ...T } } } } } \
-        fragment T on __Type { kind name ofType { kind name ofType { kind name ofType { kind name } } } }";
-    let schema = app.graphql(introspection, json!({})).await;
-    let schema = schema.assert_ok()["__schema"].clone();
-    let types = schema["types"].as_array().cloned().unwrap_or_default();
+    let served = schema::served(&app, None).await;
     let mut asked = 0;
     let mut wrong = Vec::new();
     for (operation, root) in [
-        ("query", schema["queryType"]["name"].clone()),
-        ("mutation", schema["mutationType"]["name"].clone()),
+        ("query", &served["queryType"]["name"]),
+        ("mutation", &served["mutationType"]["name"]),
     ] {
-        let fields = types
-            .iter()
-            .find(|t| t["name"] == root)
-            .and_then(|t| t["fields"].as_array())
-            .cloned()
-            .unwrap_or_default();
+        let fields = schema::fields(&served, root.as_str().unwrap_or_default());
         for field in fields {
             let name = field["name"].as_str().unwrap_or_default();
             if PUBLIC_ROOTS.contains(&name) {
@@ -1118,18 +1092,14 @@ async fn every_served_root_field_refuses_an_anonymous_caller() -> anyhow::Result
                 _ => a1.clone(),
             };
             for (i, arg) in required.iter().enumerate() {
-                declared.push(format!("$a{i}: {}", type_text(&arg["type"])));
+                declared.push(format!("$a{i}: {}", schema::type_text(&arg["type"])));
                 passed.push(format!(
                     "{}: $a{i}",
                     arg["name"].as_str().unwrap_or_default()
                 ));
-                variables.insert(format!("a{i}"), sample(&arg["type"], &types, &real, 0));
+                variables.insert(format!("a{i}"), sample(&arg["type"], &served, &real, 0));
             }
-            let selection = if leaf(&field["type"]) {
-                ""
-            } else {
-                " { __typename }"
-            };
+            let selection = schema::selection(&field["type"]);
             let arguments = if passed.is_empty() {
                 String::new()
             } else {

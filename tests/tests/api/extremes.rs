@@ -7,15 +7,9 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use dnevnik_server::graphql::ids::{Kind, encode};
-use dnevnik_tests::TestApp;
 use dnevnik_tests::world::{Who, World};
+use dnevnik_tests::{TestApp, schema};
 use serde_json::{Value, json};
-
-const INTROSPECTION: &str = "{ __schema { types { name kind \
-    inputFields { name type { ...T } } \
-    fields { name args { name type { ...T } } type { ...T } } } } } \
-    fragment T on __Type { kind name ofType { kind name ofType { kind name ofType { kind name \
-    ofType { kind name } } } } }";
 
 /// Values tried for each scalar, cycled through by variant number.
 fn scalar(name: &str, arg: &str, variant: usize, ids: &[(Kind, i64)], rng: &mut u64) -> Value {
@@ -117,28 +111,8 @@ fn next(state: &mut u64) -> u64 {
     *state
 }
 
-/// A type reference as written in a variable declaration (`[ID!]!`).
-fn type_text(t: &Value) -> String {
-    match t["kind"].as_str() {
-        Some("NON_NULL") => format!("{}!", type_text(&t["ofType"])),
-        Some("LIST") => format!("[{}]", type_text(&t["ofType"])),
-        _ => t["name"].as_str().unwrap_or_default().to_owned(),
-    }
-}
-
-/// The named type under any wrapping, with its kind.
-fn named(t: &Value) -> (&str, &str) {
-    match t["ofType"].is_object() {
-        true => named(&t["ofType"]),
-        false => (
-            t["kind"].as_str().unwrap_or_default(),
-            t["name"].as_str().unwrap_or_default(),
-        ),
-    }
-}
-
 struct Generator<'a> {
-    types: &'a [Value],
+    schema: &'a Value,
     ids: &'a [(Kind, i64)],
     rng: u64,
 }
@@ -155,15 +129,18 @@ impl Generator<'_> {
                 ])
             }
             Some("ENUM") => {
-                let values = self.enum_values(t["name"].as_str().unwrap_or_default());
-                json!(values[variant % values.len().max(1)])
+                let name = t["name"].as_str().unwrap_or_default();
+                let values = schema::declared(self.schema, name)
+                    .and_then(|d| d["enumValues"].as_array())
+                    .cloned()
+                    .unwrap_or_default();
+                values
+                    .get(variant % values.len().max(1))
+                    .map_or(Value::Null, |v| v["name"].clone())
             }
             Some("INPUT_OBJECT") if depth < 4 => {
                 let name = t["name"].as_str().unwrap_or_default();
-                let fields = self
-                    .types
-                    .iter()
-                    .find(|x| x["name"] == name)
+                let fields = schema::declared(self.schema, name)
                     .and_then(|x| x["inputFields"].as_array())
                     .cloned()
                     .unwrap_or_default();
@@ -185,17 +162,6 @@ impl Generator<'_> {
             ),
         }
     }
-
-    fn enum_values(&self, name: &str) -> Vec<String> {
-        ENUMS
-            .with(|e| e.borrow().get(name).cloned())
-            .unwrap_or_else(|| vec!["X".to_owned()])
-    }
-}
-
-thread_local! {
-    static ENUMS: std::cell::RefCell<std::collections::HashMap<String, Vec<String>>> =
-        std::cell::RefCell::default();
 }
 
 /// One operation per field with arguments and variant: the field under `prefix`/`suffix`.
@@ -206,13 +172,7 @@ fn operations(
     (prefix, suffix): (&str, &str),
     variants: usize,
 ) -> Vec<(String, Value)> {
-    let fields = generator
-        .types
-        .iter()
-        .find(|t| t["name"] == type_name)
-        .and_then(|t| t["fields"].as_array())
-        .cloned()
-        .unwrap_or_default();
+    let fields = schema::fields(generator.schema, type_name);
     let mut out = Vec::new();
     for field in fields {
         let args = field["args"].as_array().cloned().unwrap_or_default();
@@ -220,17 +180,14 @@ fn operations(
             continue;
         }
         let name = field["name"].as_str().unwrap_or_default();
-        let selection = match named(&field["type"]).0 {
-            "OBJECT" | "INTERFACE" | "UNION" => " { __typename }",
-            _ => "",
-        };
+        let selection = schema::selection(&field["type"]);
         for variant in 0..variants {
             let mut declared = Vec::new();
             let mut passed = Vec::new();
             let mut variables = serde_json::Map::new();
             for (i, arg) in args.iter().enumerate() {
                 let arg_name = arg["name"].as_str().unwrap_or_default();
-                declared.push(format!("$a{i}: {}", type_text(&arg["type"])));
+                declared.push(format!("$a{i}: {}", schema::type_text(&arg["type"])));
                 passed.push(format!("{arg_name}: $a{i}"));
                 let v = generator.value(&arg["type"], arg_name, variant + i, 0);
                 variables.insert(format!("a{i}"), v);
@@ -271,34 +228,10 @@ async fn no_argument_value_makes_the_server_fail() {
         .token(Who::AdminOfSchool)
         .unwrap_or_default()
         .to_owned();
-    let schema = app.graphql_as(&admin, INTROSPECTION, json!({})).await;
-    let types = schema.assert_ok()["__schema"]["types"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    let enum_query = "{ __schema { types { name kind enumValues { name } } } }";
-    let enums = app.graphql_as(&admin, enum_query, json!({})).await;
-    ENUMS.with(|e| {
-        let mut e = e.borrow_mut();
-        for t in enums.data()["__schema"]["types"]
-            .as_array()
-            .into_iter()
-            .flatten()
-        {
-            if t["kind"] == "ENUM" {
-                let values = t["enumValues"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|v| v["name"].as_str().map(str::to_owned))
-                    .collect();
-                e.insert(t["name"].as_str().unwrap_or_default().to_owned(), values);
-            }
-        }
-    });
+    let served = schema::served(&app, Some(&admin)).await;
 
     let mut generator = Generator {
-        types: &types,
+        schema: &served,
         ids: &ids,
         rng: 0x9E37_79B9_7F4A_7C15,
     };
