@@ -42,7 +42,7 @@ impl Application {
             .await
             .context("cannot apply database migrations")?;
         if config.demo_enabled() && seed::demo::is_empty(&db).await? {
-            let today = chrono::Local::now().date_naive();
+            let today = config.clock.today_in(crate::clock::MOSCOW);
             seed::demo::seed(&db, today, &config)
                 .await
                 .context("cannot seed the demo school")?;
@@ -65,15 +65,21 @@ impl Application {
                 .map_err(|e| anyhow::anyhow!("cannot update development identities: {e:?}"))?;
         }
         let demo_code = if config.demo_enabled() {
-            seed::demo::fresh_parent2_code(&db, config.secret_key()).await?
+            seed::demo::fresh_parent2_code(&db, config.secret_key(), config.clock.now()).await?
         } else {
             None
         };
+        let clock = config.clock.clone();
+        clock
+            .load_zones(&db)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot read the schools' time zones: {e:?}"))?;
         let live = crate::live::Live::new(&db);
         live.listen(&db)
             .await
             .context("cannot listen for live updates")?;
         let state = AppState(Arc::new(App {
+            clock,
             live,
             providers,
             config_arc: Arc::new(config.clone()),

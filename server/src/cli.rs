@@ -22,7 +22,7 @@ pub async fn run(args: Cli) -> anyhow::Result<()> {
             config.validate()?;
             let db = db::connect(&config).await?;
             db::migrate(&db).await?;
-            seed::synthetic::seed(&db, &size, chrono::Local::now().date_naive()).await
+            seed::synthetic::seed(&db, &size, config.clock.today_in(crate::clock::MOSCOW)).await
         }
     }
 }
@@ -68,7 +68,7 @@ async fn seed_demo(config: Config) -> anyhow::Result<()> {
     if !seed::demo::is_empty(&db).await? {
         bail!("the database already holds data; use `dnevnik migrate fresh` first");
     }
-    let today = chrono::Local::now().date_naive();
+    let today = config.clock.today_in(crate::clock::MOSCOW);
     seed::demo::seed(&db, today, &config).await?;
     println!("The demo school is seeded.");
     Ok(())

@@ -361,6 +361,11 @@ pub struct Config {
         global = true
     )]
     pub shutdown_grace_secs: u64,
+
+    /// The clock every part of the server reads the time from. Not a setting: the system
+    /// clock in every run; tests start it at a chosen instant to set the date.
+    #[arg(skip)]
+    pub clock: crate::clock::Clock,
 }
 
 /// How an identity provider speaks.
@@ -472,6 +477,7 @@ impl Config {
             session_lifetime_hours: 30 * 24,
             oidc_providers: None,
             shutdown_grace_secs: 10,
+            clock: crate::clock::Clock::system(),
         }
     }
 

@@ -7,6 +7,7 @@ pub mod app;
 pub mod auth;
 pub mod calendar;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod db;
 pub mod error;

@@ -19,6 +19,8 @@ pub struct App {
     pub config_arc: Arc<Config>,
     /// The database pool.
     pub db: DatabaseConnection,
+    /// What time it is, and each school's zone.
+    pub clock: crate::clock::Clock,
     /// The GraphQL schema, built once.
     pub schema: DnevnikSchema,
     /// Process-local counters for `/metrics`.

@@ -263,7 +263,7 @@ async fn fill(
 ) -> anyhow::Result<()> {
     dnevnik_server::db::migrate(db).await?;
     if contents == Contents::Demo {
-        let today = chrono::Local::now().date_naive();
+        let today = crate::today();
         dnevnik_server::seed::demo::seed(db, today, config).await?;
     }
     Ok(())

@@ -32,6 +32,8 @@ pub struct TestApp {
     pub database: TestDatabase,
     /// In development, the access code issued at start for parent2's application.
     pub demo_code: Option<String>,
+    /// The server's clock (a test may have started it at a chosen instant).
+    pub clock: dnevnik_server::clock::Clock,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
 }
@@ -131,6 +133,12 @@ pub fn hidden_fields(html: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Today at the demo school and the fixtures' schools (Moscow), by the system clock: what the
+/// server takes for "today" when a test does not set its clock.
+pub fn today() -> chrono::NaiveDate {
+    dnevnik_server::clock::Clock::system().today_in(dnevnik_server::clock::MOSCOW)
+}
+
 /// A development configuration for a test: port 0, no demo data.
 pub fn test_config(database_url: &str) -> Config {
     let mut config = Config::development();
@@ -153,6 +161,13 @@ impl TestApp {
         let mut config = test_config(&database.url);
         adjust(&mut config);
         Self::start(database, config).await
+    }
+
+    /// An application over an empty, migrated database whose clock starts at `at` (and runs
+    /// on from there): "today" is `at`'s day in each school's zone.
+    pub async fn spawn_at(at: chrono::DateTime<chrono::Utc>) -> Self {
+        Self::spawn_with(|config| config.clock = dnevnik_server::clock::Clock::starting_at(at))
+            .await
     }
 
     /// A second server over this one's database, as another replica behind a load balancer
@@ -218,6 +233,7 @@ impl TestApp {
         };
         let address = app.address();
         let db = app.state().db.clone();
+        let clock = app.state().clock.clone();
         let demo_code = app.demo_code().map(str::to_owned);
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let server = tokio::spawn(app.run_until(async {
@@ -237,6 +253,7 @@ impl TestApp {
             db,
             database,
             demo_code,
+            clock,
             stop: Some(stop),
             server: Some(server),
         }
@@ -290,6 +307,7 @@ impl TestApp {
             dnevnik_entities::enums::SessionKind::Api,
             Some("tests"),
             policy,
+            self.clock.now(),
         )
         .await
         {

@@ -19,12 +19,13 @@ use dnevnik_entities::enums::SessionKind;
 use dnevnik_entities::school;
 use sea_orm::{EntityTrait, QueryOrder};
 
-use crate::auth::ClientInfo;
 use crate::auth::session::{self, ADMIN_COOKIE};
 use crate::error::AppError;
 use crate::http::cookies;
 use crate::http::pages::{csrf_token, message};
 use crate::policy::{Permission, Viewer};
+use crate::service::audit::ClientInfo;
+use crate::service::writer::Writer;
 use crate::state::AppState;
 
 /// The language cookie of the back-office.
@@ -91,6 +92,12 @@ pub struct Admin {
     pub shell: Shell,
     /// `Set-Cookie` for a new CSRF token, if one was made.
     pub set_csrf: Option<String>,
+    /// The chosen school's time zone: every time and "today" on the pages is the school's.
+    pub zone: chrono_tz::Tz,
+    /// Today at the chosen school.
+    pub today: chrono::NaiveDate,
+    /// The instant the request is served at.
+    pub now: DateTime<Utc>,
 }
 
 impl Admin {
@@ -110,6 +117,17 @@ impl Admin {
     /// The client's address.
     pub fn ip(&self) -> Option<String> {
         self.client.ip.clone()
+    }
+
+    /// The administrator as the writer of a change.
+    pub fn writer<'a>(&'a self, state: &'a AppState) -> Writer<'a> {
+        Writer {
+            db: &state.db,
+            viewer: &self.viewer,
+            live: &state.live,
+            clock: &state.clock,
+            ip: self.ip(),
+        }
     }
 }
 
@@ -139,9 +157,14 @@ pub async fn admin(
     let Some(token) = cookies::read(headers, ADMIN_COOKIE) else {
         return Err(Redirect::to("/admin/login").into_response());
     };
-    let found = session::authenticate(&state.db, &token, state.config.session_policy(), Utc::now())
-        .await
-        .map_err(|e| error_page(t, e))?;
+    let found = session::authenticate(
+        &state.db,
+        &token,
+        state.config.session_policy(),
+        state.clock.now(),
+    )
+    .await
+    .map_err(|e| error_page(t, e))?;
     let Some(found) = found.filter(|f| f.session.kind == SessionKind::Admin) else {
         return Err(Redirect::to("/admin/login").into_response());
     };
@@ -200,20 +223,40 @@ pub async fn admin(
         ip: Some(peer.ip().to_string()),
         user_agent: None,
     };
+    // A department administrator without a school of their own reads the demo's (and most
+    // of Russia's schools') zone until they choose a school.
+    let zone = match &chosen {
+        Some(school) => state
+            .clock
+            .zone(&state.db, school.id)
+            .await
+            .map_err(|e| error_page(t, e))?,
+        None => crate::clock::MOSCOW,
+    };
     Ok(Admin {
         viewer,
         client,
         school: chosen,
         shell,
         set_csrf,
+        zone,
+        today: state.clock.today_in(zone),
+        now: state.clock.now(),
     })
 }
 
-/// A date and time in Moscow time for tables.
-pub fn local(at: DateTime<Utc>) -> String {
-    (at + chrono::Duration::hours(3))
-        .format("%d.%m.%Y %H:%M")
-        .to_string()
+impl Admin {
+    /// A date and time at the chosen school, for tables.
+    pub fn local(&self, at: DateTime<Utc>) -> String {
+        crate::clock::wall_clock(self.zone, at)
+            .format("%d.%m.%Y %H:%M")
+            .to_string()
+    }
+
+    /// The first instant of a day at the chosen school.
+    pub fn start_of(&self, date: chrono::NaiveDate) -> DateTime<Utc> {
+        crate::clock::start_of_day(self.zone, date)
+    }
 }
 
 /// A date for tables.
@@ -228,7 +271,7 @@ mod tests {
     /// The services behind the back-office's forms, whose messages an administrator reads.
     const SOURCES: &[(&str, &str)] = &[
         ("applications", include_str!("../service/applications.rs")),
-        ("codes", include_str!("../service/codes.rs")),
+        ("codes", include_str!("../service/codes/mod.rs")),
         (
             "refusal_reasons",
             include_str!("../service/refusal_reasons.rs"),

@@ -26,14 +26,15 @@ use dnevnik_entities::{access_code, account, class_unit, student};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Deserialize;
 
-use super::{Admin, LANG_COOKIE, admin, day, error_page, local, texts};
-use crate::auth::access_code::IssuedCode;
+use super::{Admin, LANG_COOKIE, admin, day, error_page, texts};
+use crate::auth::login;
 use crate::auth::session::{self, ADMIN_COOKIE};
-use crate::auth::{ClientInfo, login};
 use crate::error::AppError;
 use crate::http::caller;
 use crate::http::pages::{check_form, csrf_token, message, render, with_cookies};
 use crate::policy::Permission;
+use crate::service::audit::ClientInfo;
+use crate::service::codes::codebook::IssuedCode;
 use crate::service::{applications, audit, calendar_days, codes, guardianships, refusal_reasons};
 use crate::state::AppState;
 
@@ -189,6 +190,7 @@ pub async fn login(
         SessionKind::Admin,
         &client,
         state.config.session_policy(),
+        state.clock.now(),
     )
     .await;
     match result {
@@ -240,6 +242,7 @@ pub async fn sso(
             SessionKind::Admin,
             caller.client.user_agent.as_deref(),
             state.config.session_policy(),
+            state.clock.now(),
         )
         .await?;
         audit::record(
@@ -312,7 +315,8 @@ pub async fn dashboard(
     let t = admin.t();
     let mut counts = Vec::new();
     if let Ok(school) = admin.school_id() {
-        let d = match applications::dashboard(&state.db, &admin.viewer, school).await {
+        let d = match applications::dashboard(&state.db, &state.clock, &admin.viewer, school).await
+        {
             Ok(d) => d,
             Err(err) => return error_page(admin.t(), err),
         };
@@ -426,14 +430,24 @@ pub async fn queue(
         search: q.q.clone(),
     };
     let page = q.page.unwrap_or(0);
-    let (rows, total) =
-        match applications::queue(&state.db, &admin.viewer, school, &filter, page * PAGE, PAGE)
-            .await
-        {
-            Ok(found) => found,
-            Err(err) => return error_page(admin.t(), err),
-        };
-    let today = chrono::Local::now().date_naive();
+    let (rows, total) = match applications::queue(
+        &state.db,
+        &state.clock,
+        &admin.viewer,
+        school,
+        &filter,
+        page * PAGE,
+        PAGE,
+    )
+    .await
+    {
+        Ok(found) => found,
+        Err(err) => return error_page(admin.t(), err),
+    };
+    let today = match state.clock.today_at(&state.db, school).await {
+        Ok(today) => today,
+        Err(err) => return error_page(admin.t(), err),
+    };
     let link = |page: u64| {
         let mut query = url::form_urlencoded::Serializer::new(String::new());
         query.append_pair("school", &school.to_string());
@@ -524,7 +538,7 @@ pub async fn new_application(
         shell: admin.shell.clone(),
         field: None,
         values: Vec::new(),
-        today: chrono::Local::now().date_naive().to_string(),
+        today: admin.today.to_string(),
     };
     show(&admin, &page)
 }
@@ -616,7 +630,7 @@ pub async fn register(
             },
             received_on: received,
         };
-        applications::register(&state.db, &admin.viewer, input, admin.ip()).await
+        applications::register(&admin.writer(&state), input).await
     }
     .await;
     match outcome {
@@ -637,7 +651,7 @@ pub async fn register(
                 shell: admin.shell.clone(),
                 field: field_name,
                 values: values.into_iter().filter(|(k, _)| k != "csrf").collect(),
-                today: chrono::Local::now().date_naive().to_string(),
+                today: admin.today.to_string(),
             };
             with_cookies(
                 render(&page, err.status()),
@@ -647,10 +661,12 @@ pub async fn register(
     }
 }
 
-fn code_rows(t: Texts, rows: Vec<access_code::Model>) -> Vec<CodeRow> {
+fn code_rows(admin: &Admin, rows: Vec<access_code::Model>) -> Vec<CodeRow> {
+    let t = admin.t();
+    let now = admin.now;
     rows.into_iter()
         .map(|c| {
-            let state = codes::state(&c);
+            let state = codes::state(&c, now);
             CodeRow {
                 id: c.id,
                 kind: kind_label(t, c.kind).to_owned(),
@@ -664,8 +680,8 @@ fn code_rows(t: Texts, rows: Vec<access_code::Model>) -> Vec<CodeRow> {
                         codes::CodeState::Revoked => "revoked",
                     })
                     .to_owned(),
-                issued: local(c.issued_at),
-                expires: local(c.expires_at),
+                issued: admin.local(c.issued_at),
+                expires: admin.local(c.expires_at),
                 failed_attempts: c.failed_attempts,
                 can_hand_over: matches!(
                     state,
@@ -685,6 +701,7 @@ fn code_rows(t: Texts, rows: Vec<access_code::Model>) -> Vec<CodeRow> {
 
 async fn event_rows(
     state: &AppState,
+    admin: &Admin,
     events: Vec<dnevnik_entities::audit_event::Model>,
 ) -> Vec<EventRow> {
     let actors: Vec<i64> = events.iter().filter_map(|e| e.actor_account_id).collect();
@@ -703,7 +720,7 @@ async fn event_rows(
     events
         .into_iter()
         .map(|e| EventRow {
-            when: local(e.occurred_at),
+            when: admin.local(e.occurred_at),
             who: e
                 .actor_account_id
                 .and_then(|a| names.get(&a).cloned())
@@ -736,10 +753,15 @@ pub async fn application(
     let built = async {
         let row = applications::find(&state.db, &admin.viewer, id).await?;
         // The same review the API gives (`AccessApplication.findings`, `candidates`, ...).
-        let review = applications::reviews(&state.db, &admin.viewer, std::slice::from_ref(&row))
-            .await?
-            .remove(&row.id)
-            .unwrap_or_default();
+        let review = applications::reviews(
+            &state.db,
+            &state.clock,
+            &admin.viewer,
+            std::slice::from_ref(&row),
+        )
+        .await?
+        .remove(&row.id)
+        .unwrap_or_default();
         let mut students: Vec<student::Model> = review.candidates.clone();
         if let Some(m) = &review.matched
             && !students.iter().any(|s| s.id == m.id)
@@ -763,7 +785,7 @@ pub async fn application(
             }
         }
         let reasons = refusal_reasons::list(&state.db, false).await?;
-        let history = event_rows(&state, review.history.clone()).await;
+        let history = event_rows(&state, &admin, review.history.clone()).await;
         let relation = match row.applicant_relation {
             ApplicantRelation::Mother => t.get("mother"),
             ApplicantRelation::Father => t.get("father"),
@@ -871,7 +893,7 @@ pub async fn application(
                 })
                 .collect(),
             decision_comment: row.decision_comment.clone(),
-            codes: code_rows(t, review.codes.clone()),
+            codes: code_rows(&admin, review.codes.clone()),
             history,
         })
     }
@@ -904,9 +926,7 @@ pub async fn match_student(
     if !check_form(&state, &headers, &form.csrf) {
         return stale(admin.t());
     }
-    let outcome =
-        applications::match_student(&state.db, &admin.viewer, id, form.student_id, admin.ip())
-            .await;
+    let outcome = applications::match_student(&admin.writer(&state), id, form.student_id).await;
     back_to(
         &format!("/admin/applications/{id}"),
         &admin,
@@ -916,7 +936,7 @@ pub async fn match_student(
 
 async fn envelope_for(
     state: &AppState,
-    t: Texts,
+    admin: &Admin,
     issued: &IssuedCode,
 ) -> Result<Envelope, AppError> {
     let student = student::Entity::find_by_id(issued.model.student_id)
@@ -931,7 +951,7 @@ async fn envelope_for(
         .await?;
     Ok(envelope(
         state,
-        t,
+        admin,
         &student,
         class.map(|c| c.name).unwrap_or_default(),
         school.map(|s| s.name).unwrap_or_default(),
@@ -941,12 +961,13 @@ async fn envelope_for(
 
 fn envelope(
     state: &AppState,
-    t: Texts,
+    admin: &Admin,
     student: &student::Model,
     class_name: String,
     school: String,
     issued: &IssuedCode,
 ) -> Envelope {
+    let t = admin.t();
     let initial = |s: &str| {
         s.chars()
             .next()
@@ -978,7 +999,7 @@ fn envelope(
         sign_in_url: format!("{base}/"),
         link_url: format!("{base}/auth/link"),
         code: issued.plaintext.clone(),
-        expires: local(issued.model.expires_at),
+        expires: admin.local(issued.model.expires_at),
     }
 }
 
@@ -1012,16 +1033,8 @@ pub async fn approve(
     if !check_form(&state, &headers, &form.csrf) {
         return stale(admin.t());
     }
-    match applications::approve(
-        &state.db,
-        state.config.secret_key(),
-        &admin.viewer,
-        id,
-        admin.ip(),
-    )
-    .await
-    {
-        Ok((_, issued)) => match envelope_for(&state, admin.t(), &issued).await {
+    match applications::approve(&admin.writer(&state), state.config.secret_key(), id).await {
+        Ok((_, issued)) => match envelope_for(&state, &admin, &issued).await {
             Ok(envelope) => envelopes_page(
                 &admin,
                 vec![envelope],
@@ -1055,15 +1068,7 @@ pub async fn refuse(
         .filter_map(|(_, v)| v.parse().ok())
         .collect();
     let comment = field(&values, "comment");
-    let outcome = applications::refuse(
-        &state.db,
-        &admin.viewer,
-        id,
-        &reasons,
-        Some(comment),
-        admin.ip(),
-    )
-    .await;
+    let outcome = applications::refuse(&admin.writer(&state), id, &reasons, Some(comment)).await;
     back_to(
         &format!("/admin/applications/{id}"),
         &admin,
@@ -1086,7 +1091,7 @@ pub async fn withdraw(
     if !check_form(&state, &headers, &form.csrf) {
         return stale(admin.t());
     }
-    let outcome = applications::withdraw(&state.db, &admin.viewer, id, admin.ip()).await;
+    let outcome = applications::withdraw(&admin.writer(&state), id).await;
     back_to(
         &format!("/admin/applications/{id}"),
         &admin,
@@ -1117,7 +1122,7 @@ pub async fn hand_over(
     if !check_form(&state, &headers, &form.csrf) {
         return stale(admin.t());
     }
-    match codes::hand_over(&state.db, &admin.viewer, id, admin.ip()).await {
+    match codes::hand_over(&admin.writer(&state), id).await {
         Ok(code) => back_to(&code_page(&code), &admin, Ok(())),
         Err(err) => back_to("/admin", &admin, Err(err)),
     }
@@ -1138,7 +1143,7 @@ pub async fn revoke(
     if !check_form(&state, &headers, &form.csrf) {
         return stale(admin.t());
     }
-    match codes::revoke(&state.db, &admin.viewer, id, admin.ip()).await {
+    match codes::revoke(&admin.writer(&state), id).await {
         Ok(code) => back_to(&code_page(&code), &admin, Ok(())),
         Err(err) => back_to("/admin", &admin, Err(err)),
     }
@@ -1159,16 +1164,8 @@ pub async fn reissue(
     if !check_form(&state, &headers, &form.csrf) {
         return stale(admin.t());
     }
-    match codes::reissue(
-        &state.db,
-        state.config.secret_key(),
-        &admin.viewer,
-        id,
-        admin.ip(),
-    )
-    .await
-    {
-        Ok(issued) => match envelope_for(&state, admin.t(), &issued).await {
+    match codes::reissue(&admin.writer(&state), state.config.secret_key(), id).await {
+        Ok(issued) => match envelope_for(&state, &admin, &issued).await {
             Ok(envelope) => envelopes_page(
                 &admin,
                 vec![envelope],
@@ -1255,7 +1252,6 @@ pub async fn student(
         Err(r) => return r,
     };
     notices(&mut admin, &q);
-    let t = admin.t();
     let built = async {
         let s = student::Entity::find_by_id(id)
             .one(&state.db)
@@ -1280,10 +1276,10 @@ pub async fn student(
                     id: g.id,
                     label: g.label,
                     parent: a.map(|a| a.display_name).unwrap_or_default(),
-                    since: local(g.created_at),
+                    since: admin.local(g.created_at),
                 })
                 .collect(),
-            codes: code_rows(t, code_list),
+            codes: code_rows(&admin, code_list),
         })
     }
     .await;
@@ -1401,16 +1397,7 @@ pub async fn class_envelopes(
     if !check_form(&state, &headers, &form.csrf) {
         return stale(admin.t());
     }
-    let t = admin.t();
-    match codes::class_student_codes(
-        &state.db,
-        state.config.secret_key(),
-        &admin.viewer,
-        id,
-        admin.ip(),
-    )
-    .await
-    {
+    match codes::class_student_codes(&admin.writer(&state), state.config.secret_key(), id).await {
         Ok(issued) => {
             let class = class_unit::Entity::find_by_id(id)
                 .one(&state.db)
@@ -1425,7 +1412,9 @@ pub async fn class_envelopes(
             let class_name = class.map(|c| c.name).unwrap_or_default();
             let envelopes = issued
                 .iter()
-                .map(|(s, code)| envelope(&state, t, s, class_name.clone(), school.clone(), code))
+                .map(|(s, code)| {
+                    envelope(&state, &admin, s, class_name.clone(), school.clone(), code)
+                })
                 .collect();
             envelopes_page(
                 &admin,
@@ -1499,11 +1488,9 @@ pub async fn create_reason(
         return stale(admin.t());
     }
     let outcome = refusal_reasons::create(
-        &state.db,
-        &admin.viewer,
+        &admin.writer(&state),
         field(&values, "code"),
         reason_input(&values),
-        admin.ip(),
     )
     .await;
     back_to("/admin/reasons", &admin, outcome.map(|_| ()))
@@ -1525,14 +1512,7 @@ pub async fn update_reason(
     if !check_form(&state, &headers, field(&values, "csrf")) {
         return stale(admin.t());
     }
-    let outcome = refusal_reasons::update(
-        &state.db,
-        &admin.viewer,
-        id,
-        reason_input(&values),
-        admin.ip(),
-    )
-    .await;
+    let outcome = refusal_reasons::update(&admin.writer(&state), id, reason_input(&values)).await;
     back_to("/admin/reasons", &admin, outcome.map(|_| ()))
 }
 
@@ -1558,8 +1538,7 @@ pub async fn reason_active(
     if !check_form(&state, &headers, &form.csrf) {
         return stale(admin.t());
     }
-    let outcome =
-        refusal_reasons::set_active(&state.db, &admin.viewer, id, form.active, admin.ip()).await;
+    let outcome = refusal_reasons::set_active(&admin.writer(&state), id, form.active).await;
     back_to("/admin/reasons", &admin, outcome.map(|_| ()))
 }
 
@@ -1596,7 +1575,7 @@ pub async fn calendar(
     let t = admin.t();
     let year = q
         .year
-        .unwrap_or_else(|| chrono::Datelike::year(&chrono::Local::now().date_naive()));
+        .unwrap_or_else(|| chrono::Datelike::year(&admin.today));
     match calendar_days::of_year(&state.db, year).await {
         Ok(days) => {
             let rows = days
@@ -1707,11 +1686,11 @@ pub struct AuditQuery {
 }
 
 impl AuditQuery {
-    fn filter(&self, school: Option<i64>) -> audit::AuditFilter {
+    /// The filter, with the days read in the administrator's school's zone.
+    fn filter(&self, admin: &Admin, school: Option<i64>) -> audit::AuditFilter {
         let date = |s: &Option<String>| {
             s.as_deref()
                 .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-                .map(|d| crate::seed::school::moscow(d, chrono::NaiveTime::MIN))
         };
         audit::AuditFilter {
             school_id: school,
@@ -1719,8 +1698,10 @@ impl AuditQuery {
             action_prefix: self.action.clone().filter(|a| !a.is_empty()),
             object_type: self.object_type.clone().filter(|o| !o.is_empty()),
             object_id: None,
-            from: date(&self.from),
-            to: date(&self.to).map(|d| d + chrono::Duration::days(1)),
+            from: date(&self.from).map(|d| admin.start_of(d)),
+            to: date(&self.to)
+                .and_then(|d| d.succ_opt())
+                .map(|d| admin.start_of(d)),
         }
     }
 
@@ -1763,7 +1744,7 @@ pub async fn audit(
     let (events, total) = match audit::search(
         &state.db,
         &admin.viewer,
-        &q.filter(school),
+        &q.filter(&admin, school),
         page * PAGE,
         PAGE,
     )
@@ -1772,7 +1753,7 @@ pub async fn audit(
         Ok(found) => found,
         Err(err) => return error_page(admin.t(), err),
     };
-    let rows = event_rows(&state, events).await;
+    let rows = event_rows(&state, &admin, events).await;
     let query = q.query(school);
     let view = AuditPage {
         shell: admin.shell.clone(),
@@ -1807,9 +1788,15 @@ pub async fn audit_csv(
         .as_ref()
         .map(|s| s.id)
         .filter(|_| !admin.viewer.may(Permission::AdministerDepartment) || q.school.is_some());
-    let exported = audit::search(&state.db, &admin.viewer, &q.filter(school), 0, 10_000)
-        .await
-        .and_then(|(events, _)| audit::to_csv(&events));
+    let exported = audit::search(
+        &state.db,
+        &admin.viewer,
+        &q.filter(&admin, school),
+        0,
+        10_000,
+    )
+    .await
+    .and_then(|(events, _)| audit::to_csv(&events));
     match exported {
         Ok(csv) => (
             [

@@ -2,18 +2,18 @@
 //! subject); accounts are never merged on e-mail or phone. A first sign-in creates a parent
 //! account with no children; every sign-in refreshes whether the identity is confirmed.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use dnevnik_entities::enums::{AccountStatus, SessionKind};
 use dnevnik_entities::{account, external_identity};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
 };
 
-use super::ClientInfo;
 use super::oidc::VerifiedIdentity;
 use super::session::{self, SessionPolicy};
 use crate::db::begin_write;
 use crate::error::{AppError, AppResult};
+use crate::service::audit::ClientInfo;
 use crate::service::audit::{self, AuditEntry};
 
 /// Signs in the account of an identity (creating it on first sign-in); returns the session
@@ -23,8 +23,8 @@ pub async fn sign_in(
     identity: &VerifiedIdentity,
     client: &ClientInfo,
     policy: SessionPolicy,
+    now: DateTime<Utc>,
 ) -> AppResult<(String, account::Model)> {
-    let now = Utc::now();
     let txn = begin_write(db).await?;
     let existing = external_identity::Entity::find()
         .filter(external_identity::Column::Issuer.eq(identity.issuer.as_str()))
@@ -94,6 +94,7 @@ pub async fn sign_in(
         client.user_agent.as_deref(),
         policy,
         Some(&identity.provider),
+        now,
     )
     .await?;
     audit::record(

@@ -4,20 +4,21 @@
 
 use std::time::Duration;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use dnevnik_entities::enums::{AccountStatus, SessionKind};
 use dnevnik_entities::{account, password_credential};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
 };
 
-use super::rate_limit::Limit;
+use super::password;
 use super::session::{self, SessionPolicy};
 use super::token::hash_token;
-use super::{ClientInfo, password};
 use crate::db::begin_write;
 use crate::error::{AppError, AppResult};
+use crate::service::audit::ClientInfo;
 use crate::service::audit::{self, AuditEntry};
+use crate::service::rate_limit::Limit;
 
 /// Failures allowed per login.
 pub const PER_LOGIN: Limit = Limit {
@@ -49,9 +50,9 @@ pub async fn sign_in(
     kind: SessionKind,
     client: &ClientInfo,
     policy: SessionPolicy,
+    now: DateTime<Utc>,
 ) -> AppResult<(String, account::Model)> {
     let login = login.trim().to_lowercase();
-    let now = Utc::now();
     // Buckets carry a hash of the login, not the login itself.
     let login_bucket = format!("login:{}", &hash_token(&login)[..32]);
     let address_bucket = format!("login-ip:{}", client.ip.as_deref().unwrap_or("unknown"));
@@ -115,8 +116,15 @@ pub async fn sign_in(
     let txn = begin_write(db).await?;
     PER_LOGIN.give_back(&txn, &login_bucket, now).await?;
     PER_ADDRESS.give_back(&txn, &address_bucket, now).await?;
-    let (token, session) =
-        session::start(&txn, account.id, kind, client.user_agent.as_deref(), policy).await?;
+    let (token, session) = session::start(
+        &txn,
+        account.id,
+        kind,
+        client.user_agent.as_deref(),
+        policy,
+        now,
+    )
+    .await?;
     let mut active: account::ActiveModel = account.into();
     active.last_sign_in_at = Set(Some(now));
     let account = active.update(&txn).await?;

@@ -55,8 +55,9 @@ pub async fn start(
     kind: SessionKind,
     user_agent: Option<&str>,
     policy: SessionPolicy,
+    now: DateTime<Utc>,
 ) -> AppResult<(String, session::Model)> {
-    start_via(db, account_id, kind, user_agent, policy, None).await
+    start_via(db, account_id, kind, user_agent, policy, None, now).await
 }
 
 /// Starts a session signed in through an identity provider.
@@ -67,9 +68,9 @@ pub async fn start_via(
     user_agent: Option<&str>,
     policy: SessionPolicy,
     provider: Option<&str>,
+    now: DateTime<Utc>,
 ) -> AppResult<(String, session::Model)> {
     let token = new_token().map_err(AppError::internal)?;
-    let now = Utc::now();
     let model = session::ActiveModel {
         account_id: Set(account_id),
         token_hash: Set(hash_token(&token)),

@@ -20,10 +20,10 @@ use super::page::Page;
 use super::scalars::{Date, DateTime};
 use super::school::School;
 use super::student::{Student, page_size};
-use crate::auth::access_code::IssuedCode;
 use crate::error::{AppError, AppResult};
 use crate::graphql::cost;
 use crate::policy::Permission;
+use crate::service::codes::codebook::IssuedCode;
 use crate::service::{applications, audit, calendar_days, codes, guardianships, refusal_reasons};
 
 /// The state of an access application.
@@ -225,7 +225,7 @@ impl AccessApplication {
         let all = request
             .memo
             .get_or_load(format!("reviews|{ids:?}"), || async move {
-                applications::reviews(&request.db, viewer, &rows).await
+                applications::reviews(&request.db, &request.clock, viewer, &rows).await
             })
             .await?;
         all.get(&self.0.id).cloned().ok_or(AppError::NotFound)
@@ -444,15 +444,15 @@ impl AccessCode {
     }
 
     /// Its state now.
-    async fn state(&self) -> AccessCodeStateValue {
-        match codes::state(&self.0) {
+    async fn state(&self, ctx: &Context<'_>) -> AppResult<AccessCodeStateValue> {
+        Ok(match codes::state(&self.0, ctx.clock()?.now()) {
             codes::CodeState::Issued => AccessCodeStateValue::Issued,
             codes::CodeState::Printed => AccessCodeStateValue::Printed,
             codes::CodeState::HandedOver => AccessCodeStateValue::HandedOver,
             codes::CodeState::Redeemed => AccessCodeStateValue::Redeemed,
             codes::CodeState::Expired => AccessCodeStateValue::Expired,
             codes::CodeState::Revoked => AccessCodeStateValue::Revoked,
-        }
+        })
     }
 
     /// When it was issued.
@@ -752,6 +752,7 @@ impl BackOfficeQuery {
         };
         let (rows, total) = applications::queue(
             ctx.db()?,
+            ctx.clock()?,
             viewer,
             school,
             &filter,
@@ -803,7 +804,7 @@ impl BackOfficeQuery {
     async fn admin_dashboard(&self, ctx: &Context<'_>, school_id: ID) -> AppResult<AdminDashboard> {
         let viewer = ctx.viewer()?;
         let school = ids::decode(&school_id, Kind::School)?;
-        let d = applications::dashboard(ctx.db()?, viewer, school).await?;
+        let d = applications::dashboard(ctx.db()?, ctx.clock()?, viewer, school).await?;
         Ok(AdminDashboard {
             by_status: d
                 .by_status
@@ -1139,7 +1140,8 @@ impl BackOfficeMutation {
         ctx: &Context<'_>,
         input: RegisterAccessApplicationInput,
     ) -> AppResult<AccessApplicationPayload> {
-        let viewer = ctx.viewer()?;
+        // An anonymous caller is refused before the input is judged.
+        let writer = ctx.writer()?;
         let new = applications::NewApplication {
             school_id: ids::decode(&input.school_id, Kind::School)?,
             access_kind: input.access_kind.into(),
@@ -1168,7 +1170,7 @@ impl BackOfficeMutation {
             },
             received_on: input.received_on.map(|d| d.0),
         };
-        let row = applications::register(ctx.db()?, viewer, new, ip(ctx)).await?;
+        let row = applications::register(&writer, new).await?;
         Ok(AccessApplicationPayload {
             access_application: AccessApplication::one(row),
         })
@@ -1180,13 +1182,10 @@ impl BackOfficeMutation {
         ctx: &Context<'_>,
         input: MatchAccessApplicationInput,
     ) -> AppResult<AccessApplicationPayload> {
-        let viewer = ctx.viewer()?;
         let row = applications::match_student(
-            ctx.db()?,
-            viewer,
+            &ctx.writer()?,
             ids::decode(&input.application_id, Kind::AccessApplication)?,
             ids::decode(&input.student_id, Kind::Student)?,
-            ip(ctx),
         )
         .await?;
         Ok(AccessApplicationPayload {
@@ -1201,13 +1200,10 @@ impl BackOfficeMutation {
         input: AccessApplicationRef,
     ) -> AppResult<ApproveAccessApplicationPayload> {
         let request = ctx.request()?;
-        let viewer = ctx.viewer()?;
         let (row, issued) = applications::approve(
-            &request.db,
+            &ctx.writer()?,
             request.config.secret_key(),
-            viewer,
             ids::decode(&input.application_id, Kind::AccessApplication)?,
-            ip(ctx),
         )
         .await?;
         Ok(ApproveAccessApplicationPayload {
@@ -1222,19 +1218,18 @@ impl BackOfficeMutation {
         ctx: &Context<'_>,
         input: RefuseAccessApplicationInput,
     ) -> AppResult<AccessApplicationPayload> {
-        let viewer = ctx.viewer()?;
+        // An anonymous caller is refused before the input is judged.
+        let writer = ctx.writer()?;
         let reasons = input
             .reason_ids
             .iter()
             .map(|id| ids::decode(id, Kind::RefusalReason))
             .collect::<AppResult<Vec<i64>>>()?;
         let row = applications::refuse(
-            ctx.db()?,
-            viewer,
+            &writer,
             ids::decode(&input.application_id, Kind::AccessApplication)?,
             &reasons,
             input.comment.as_deref(),
-            ip(ctx),
         )
         .await?;
         Ok(AccessApplicationPayload {
@@ -1248,12 +1243,9 @@ impl BackOfficeMutation {
         ctx: &Context<'_>,
         input: AccessApplicationRef,
     ) -> AppResult<AccessApplicationPayload> {
-        let viewer = ctx.viewer()?;
         let row = applications::withdraw(
-            ctx.db()?,
-            viewer,
+            &ctx.writer()?,
             ids::decode(&input.application_id, Kind::AccessApplication)?,
-            ip(ctx),
         )
         .await?;
         Ok(AccessApplicationPayload {
@@ -1267,12 +1259,9 @@ impl BackOfficeMutation {
         ctx: &Context<'_>,
         input: AccessCodeRef,
     ) -> AppResult<AccessCodePayload> {
-        let viewer = ctx.viewer()?;
         let code = codes::hand_over(
-            ctx.db()?,
-            viewer,
+            &ctx.writer()?,
             ids::decode(&input.access_code_id, Kind::AccessCode)?,
-            ip(ctx),
         )
         .await?;
         Ok(AccessCodePayload {
@@ -1286,12 +1275,9 @@ impl BackOfficeMutation {
         ctx: &Context<'_>,
         input: AccessCodeRef,
     ) -> AppResult<AccessCodePayload> {
-        let viewer = ctx.viewer()?;
         let code = codes::revoke(
-            ctx.db()?,
-            viewer,
+            &ctx.writer()?,
             ids::decode(&input.access_code_id, Kind::AccessCode)?,
-            ip(ctx),
         )
         .await?;
         Ok(AccessCodePayload {
@@ -1306,13 +1292,10 @@ impl BackOfficeMutation {
         input: AccessCodeRef,
     ) -> AppResult<ReissueAccessCodePayload> {
         let request = ctx.request()?;
-        let viewer = ctx.viewer()?;
         let issued = codes::reissue(
-            &request.db,
+            &ctx.writer()?,
             request.config.secret_key(),
-            viewer,
             ids::decode(&input.access_code_id, Kind::AccessCode)?,
-            ip(ctx),
         )
         .await?;
         Ok(ReissueAccessCodePayload {
@@ -1329,11 +1312,9 @@ impl BackOfficeMutation {
         let request = ctx.request()?;
         let viewer = ctx.viewer()?;
         let issued = codes::class_student_codes(
-            &request.db,
+            &ctx.writer()?,
             request.config.secret_key(),
-            viewer,
             ids::decode(&input.class_unit_id, Kind::ClassUnit)?,
-            ip(ctx),
         )
         .await?;
         // Whoever may print a class's envelopes sees its students in full.
@@ -1374,10 +1355,8 @@ impl BackOfficeMutation {
         ctx: &Context<'_>,
         input: CreateRefusalReasonInput,
     ) -> AppResult<RefusalReasonPayload> {
-        let viewer = ctx.viewer()?;
         let reason = refusal_reasons::create(
-            ctx.db()?,
-            viewer,
+            &ctx.writer()?,
             &input.code,
             refusal_reasons::ReasonInput {
                 title_ru: input.title_ru,
@@ -1385,7 +1364,6 @@ impl BackOfficeMutation {
                 requires_comment: input.requires_comment,
                 sort_order: input.sort_order,
             },
-            ip(ctx),
         )
         .await?;
         Ok(RefusalReasonPayload {
@@ -1399,10 +1377,8 @@ impl BackOfficeMutation {
         ctx: &Context<'_>,
         input: UpdateRefusalReasonInput,
     ) -> AppResult<RefusalReasonPayload> {
-        let viewer = ctx.viewer()?;
         let reason = refusal_reasons::update(
-            ctx.db()?,
-            viewer,
+            &ctx.writer()?,
             ids::decode(&input.refusal_reason_id, Kind::RefusalReason)?,
             refusal_reasons::ReasonInput {
                 title_ru: input.title_ru,
@@ -1410,7 +1386,6 @@ impl BackOfficeMutation {
                 requires_comment: input.requires_comment,
                 sort_order: input.sort_order,
             },
-            ip(ctx),
         )
         .await?;
         Ok(RefusalReasonPayload {
@@ -1424,13 +1399,10 @@ impl BackOfficeMutation {
         ctx: &Context<'_>,
         input: SetRefusalReasonActiveInput,
     ) -> AppResult<RefusalReasonPayload> {
-        let viewer = ctx.viewer()?;
         let reason = refusal_reasons::set_active(
-            ctx.db()?,
-            viewer,
+            &ctx.writer()?,
             ids::decode(&input.refusal_reason_id, Kind::RefusalReason)?,
             input.active,
-            ip(ctx),
         )
         .await?;
         Ok(RefusalReasonPayload {

@@ -6,10 +6,10 @@ use std::sync::Arc;
 use async_graphql::Context;
 use sea_orm::DatabaseConnection;
 
-use crate::auth::ClientInfo;
 use crate::config::Config;
 use crate::error::{AppError, AppResult};
 use crate::policy::Viewer;
+use crate::service::audit::ClientInfo;
 
 /// Per-request data.
 pub struct RequestContext {
@@ -27,6 +27,8 @@ pub struct RequestContext {
     pub memo: super::memo::Memo,
     /// Where writes announce live updates.
     pub live: crate::live::Live,
+    /// What time it is, and each school's zone.
+    pub clock: crate::clock::Clock,
 }
 
 /// Shorthands for resolvers.
@@ -44,8 +46,13 @@ pub trait ContextExt {
             db: &request.db,
             viewer: self.viewer()?,
             live: &request.live,
+            clock: &request.clock,
             ip: request.client.ip.clone(),
         })
+    }
+    /// The clock.
+    fn clock(&self) -> AppResult<&crate::clock::Clock> {
+        Ok(&self.request()?.clock)
     }
     /// The viewer, or `UNAUTHENTICATED`.
     fn viewer(&self) -> AppResult<&Viewer> {

@@ -23,7 +23,6 @@ pub mod talk;
 pub mod viewer;
 
 use async_graphql::{Context, ID, Interface, MergedObject, Object, Schema};
-use chrono::{Duration, NaiveTime};
 use dnevnik_entities as e;
 use sea_orm::EntityTrait;
 
@@ -40,7 +39,6 @@ use self::student::{Student, page_size};
 use crate::config::Config;
 use crate::error::{AppError, AppResult};
 use crate::policy::{StudentRef, require_student};
-use crate::seed::school::moscow;
 use crate::service::communication as comms;
 use crate::service::diary::MarkView;
 
@@ -194,7 +192,8 @@ impl DiaryQuery {
         let viewer = ctx.viewer()?;
         let limit = page_size(first)?;
         let after = page::after(after)?;
-        let (rows, has_next) = comms::news(ctx.db()?, viewer, after, limit).await?;
+        let (rows, has_next) =
+            comms::news(ctx.db()?, viewer, ctx.clock()?.now(), after, limit).await?;
         Ok(Page::build(
             rows,
             after.is_some(),
@@ -215,9 +214,7 @@ impl DiaryQuery {
                 "Ask for at most a year of events.",
             ));
         }
-        let start = moscow(from.0, NaiveTime::MIN);
-        let end = moscow(to.0, NaiveTime::MIN) + Duration::days(1);
-        let rows = comms::events(ctx.db()?, viewer, start, end).await?;
+        let rows = comms::events(ctx.db()?, ctx.clock()?, viewer, from.0, to.0).await?;
         Ok(rows.into_iter().map(Event).collect())
     }
 

@@ -112,6 +112,7 @@ impl AuthMutation {
             SessionKind::Api,
             &request.client,
             request.config.session_policy(),
+            request.clock.now(),
         )
         .await?;
         Ok(LoginPayload {
@@ -130,21 +131,19 @@ impl AuthMutation {
         input: RedeemAccessCodeInput,
     ) -> AppResult<RedeemAccessCodePayload> {
         let request = ctx.request()?;
-        let viewer = ctx.viewer()?;
+        let writer = ctx.writer()?;
         if input.code.len() > 100 || input.label.as_ref().is_some_and(|l| l.chars().count() > 64) {
             return Err(AppError::bad_input(
                 "code",
                 "This code is not valid. Check it and try again.",
             ));
         }
-        let redeemed = crate::auth::access_code::redeem(
-            &request.db,
+        let redeemed = crate::service::codes::codebook::redeem(
+            &writer,
             request.config.secret_key(),
-            viewer,
             &input.code,
             input.label.as_deref(),
-            &request.client,
-            crate::auth::access_code::Step::Link,
+            crate::service::codes::codebook::Step::Link,
         )
         .await?;
         Ok(RedeemAccessCodePayload {

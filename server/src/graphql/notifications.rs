@@ -280,7 +280,8 @@ impl NotificationMutation {
                     .collect::<AppResult<Vec<i64>>>()
             })
             .transpose()?;
-        let marked = notifications::mark_read(db, viewer, ids.as_deref()).await?;
+        let marked =
+            notifications::mark_read(db, viewer, ids.as_deref(), ctx.clock()?.now()).await?;
         let unread = notifications::unread_count(db, viewer).await?;
         Ok(MarkNotificationsReadPayload {
             marked: i32::try_from(marked).unwrap_or(i32::MAX),

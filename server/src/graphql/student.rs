@@ -313,9 +313,9 @@ impl Student {
     ) -> AppResult<Vec<SubjectProgress>> {
         let request = ctx.request()?;
         let period_id = ids::decode_opt(study_period_id.as_ref(), Kind::StudyPeriod)?;
-        let today = chrono::Local::now().date_naive();
-        let group = self.school_group();
         let school_id = self.model.school_id;
+        let today = request.clock.today_at(&request.db, school_id).await?;
+        let group = self.school_group();
         let key = format!("subjects|{}|{school_id}|{period_id:?}", self.group_key());
         let all = request
             .memo
@@ -350,7 +350,7 @@ impl Student {
             .get_or_load(format!("year|{school_id}|{asked:?}"), || async move {
                 let year_id = match asked {
                     Some(id) => id,
-                    None => records::current_academic_year(&request.db, school_id)
+                    None => records::current_academic_year(&request.db, &request.clock, school_id)
                         .await?
                         .ok_or(AppError::NotFound)?,
                 };
@@ -428,7 +428,10 @@ impl Student {
         }
         let request = ctx.request()?;
         let period_id = ids::decode_opt(study_period_id.as_ref(), Kind::StudyPeriod)?;
-        let today = chrono::Local::now().date_naive();
+        let today = request
+            .clock
+            .today_at(&request.db, self.model.school_id)
+            .await?;
         // Only the members with full access are rated; the period is resolved per school.
         let group: Vec<Scoped> = self
             .school_group()

@@ -57,6 +57,7 @@ struct Watch {
     db: DatabaseConnection,
     token: Option<String>,
     policy: SessionPolicy,
+    clock: crate::clock::Clock,
 }
 
 impl Watch {
@@ -66,7 +67,7 @@ impl Watch {
             return Ok(None);
         };
         let Some(found) =
-            session::authenticate(&self.db, token, self.policy, chrono::Utc::now()).await?
+            session::authenticate(&self.db, token, self.policy, self.clock.now()).await?
         else {
             return Ok(None);
         };
@@ -122,6 +123,7 @@ impl SubscriptionRoot {
             db: request.db.clone(),
             token: request.token.clone(),
             policy: request.config.session_policy(),
+            clock: request.clock.clone(),
         };
         Ok(futures::stream::unfold(
             (receiver, watch),
@@ -161,6 +163,7 @@ impl SubscriptionRoot {
             db: request.db.clone(),
             token: request.token.clone(),
             policy: request.config.session_policy(),
+            clock: request.clock.clone(),
         };
         Ok(futures::stream::unfold(
             (receiver, watch),

@@ -293,7 +293,7 @@ impl Viewer {
     #[graphql(complexity = "cost::times(cost::SESSIONS, child_complexity)")]
     async fn sessions(&self, ctx: &Context<'_>) -> AppResult<Vec<Session>> {
         let viewer = policy_viewer(ctx)?;
-        let rows = sessions::list(ctx.db()?, viewer.account_id(), chrono::Utc::now()).await?;
+        let rows = sessions::list(ctx.db()?, viewer.account_id(), ctx.clock()?.now()).await?;
         Ok(rows
             .into_iter()
             .map(|model| Session {

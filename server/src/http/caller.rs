@@ -7,9 +7,10 @@ use axum::http::HeaderMap;
 use axum::http::header::{AUTHORIZATION, ORIGIN, USER_AGENT};
 
 use super::cookies;
-use crate::auth::{ClientInfo, session};
+use crate::auth::session;
 use crate::error::{AppError, AppResult};
 use crate::policy::Viewer;
+use crate::service::audit::ClientInfo;
 use crate::state::AppState;
 
 /// The caller of one request.
@@ -61,7 +62,7 @@ pub async fn identify(
         &state.db,
         &token,
         state.config.session_policy(),
-        chrono::Utc::now(),
+        state.clock.now(),
     )
     .await?;
     let viewer = match authenticated {

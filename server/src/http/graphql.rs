@@ -63,6 +63,7 @@ pub async fn execute(
         client: caller.client,
         memo: Default::default(),
         live: state.live.clone(),
+        clock: state.clock.clone(),
     };
     let request = loaders::install(request.data(context), &state.db);
     let mut response = state.schema.execute(request).await;

@@ -20,10 +20,11 @@ use super::caller::{self, Caller};
 use super::cookies;
 use crate::auth::oidc::{CallbackParams, Provider, safe_return_to, save_state, take_state};
 use crate::auth::token::new_token;
-use crate::auth::{access_code, identity, login, session};
+use crate::auth::{identity, login, session};
 use crate::error::AppError;
 use crate::policy::{RoleKind, Viewer};
 use crate::service::audit::{self, AuditEntry};
+use crate::service::codes::codebook as access_code;
 use crate::service::structure;
 use crate::state::AppState;
 use subtle::ConstantTimeEq as _;
@@ -312,6 +313,7 @@ async fn login_submit(
         SessionKind::Web,
         &caller.client,
         state.config.session_policy(),
+        state.clock.now(),
     )
     .await;
     match result {
@@ -374,7 +376,7 @@ async fn logout(
     let (Some(viewer), Some(token)) = (caller.viewer.as_ref(), caller.token.as_deref()) else {
         return with_cookies(Redirect::to("/").into_response(), &[clear]);
     };
-    let provider = crate::auth::session::list(&state.db, viewer.account_id(), chrono::Utc::now())
+    let provider = crate::auth::session::list(&state.db, viewer.account_id(), state.clock.now())
         .await
         .ok()
         .and_then(|sessions| sessions.into_iter().find(|s| s.id == viewer.session_id()))
@@ -471,13 +473,18 @@ async fn link_submit(
     } else {
         access_code::Step::Check
     };
-    let result = access_code::redeem(
-        &state.db,
-        state.config.secret_key(),
+    let writer = crate::service::writer::Writer {
+        db: &state.db,
         viewer,
+        live: &state.live,
+        clock: &state.clock,
+        ip: caller.client.ip.clone(),
+    };
+    let result = access_code::redeem(
+        &writer,
+        state.config.secret_key(),
         &form.code,
         form.label.as_deref(),
-        &caller.client,
         step,
     )
     .await;
@@ -651,6 +658,7 @@ async fn provider_callback(
         &verified,
         &caller.client,
         state.config.session_policy(),
+        state.clock.now(),
     )
     .await
     {

@@ -29,10 +29,11 @@ use futures::stream::{self, BoxStream, StreamExt};
 use super::caller::same_origin;
 use super::cookies;
 use super::graphql::{QUERY_LIMIT, label_errors};
-use crate::auth::{ClientInfo, session};
+use crate::auth::session;
 use crate::error::AppError;
 use crate::graphql::{DnevnikSchema, RequestContext, loaders};
 use crate::policy::Viewer;
+use crate::service::audit::ClientInfo;
 use crate::state::AppState;
 
 /// Pings a client may leave unanswered in a row before its connection counts as dead.
@@ -254,7 +255,7 @@ async fn connection(
         &state.db,
         &token,
         state.config.session_policy(),
-        chrono::Utc::now(),
+        state.clock.now(),
     )
     .await
     .map_err(|_| refused())?
@@ -271,6 +272,7 @@ async fn connection(
         client,
         memo: Default::default(),
         live: state.live.clone(),
+        clock: state.clock.clone(),
     });
     loaders::install_data(&mut data, &state.db);
     Ok(data)

@@ -206,9 +206,9 @@ impl Access {
 
     /// The access a redemption grants: the code's student, in full, to the account that has
     /// just linked it (its viewer was loaded before the link existed). Only
-    /// [`crate::auth::access_code::redeem`] makes a `Redeemed`; a code that was only checked
+    /// [`crate::service::codes::codebook::redeem`] makes a `Redeemed`; a code that was only checked
     /// grants nothing.
-    pub fn granted_by(redeemed: &crate::auth::access_code::Redeemed) -> Option<Self> {
+    pub fn granted_by(redeemed: &crate::service::codes::codebook::Redeemed) -> Option<Self> {
         redeemed.linked().then(Self::full)
     }
 }

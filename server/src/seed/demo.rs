@@ -160,7 +160,7 @@ pub async fn seed(
     let txn = db.begin().await?;
     let mut ids = Ids::load(&txn).await?;
     let mut rows = Rows::default();
-    let now = Utc::now();
+    let now = config.clock.now();
 
     let shared = catalogues(&calendar, &mut ids, &mut rows);
     let generated = school::generate(
@@ -254,7 +254,7 @@ pub async fn seed(
     rows.insert(&txn).await?;
     sync_sequences(&txn).await?;
     for (student, notice) in inbox {
-        notifications::notify_family(&txn, &student, notice)
+        notifications::notify_family(&txn, &student, notice, now)
             .await
             .map_err(|err| anyhow::anyhow!("cannot seed demo notifications: {err:?}"))?;
     }
@@ -526,6 +526,7 @@ fn parent2_application(
 pub async fn fresh_parent2_code(
     db: &DatabaseConnection,
     secret: &str,
+    now: chrono::DateTime<Utc>,
 ) -> anyhow::Result<Option<String>> {
     use dnevnik_entities::enums::AccessCodeStatus;
     use sea_orm::sea_query::Expr;
@@ -553,7 +554,7 @@ pub async fn fresh_parent2_code(
             e::access_code::Column::Status,
             Expr::value(AccessCodeStatus::Revoked.as_str()),
         )
-        .col_expr(e::access_code::Column::RevokedAt, Expr::value(Utc::now()))
+        .col_expr(e::access_code::Column::RevokedAt, Expr::value(now))
         .filter(e::access_code::Column::AccessApplicationId.eq(application.id))
         .filter(e::access_code::Column::Status.is_in([
             AccessCodeStatus::Issued,
@@ -562,16 +563,17 @@ pub async fn fresh_parent2_code(
         ]))
         .exec(&txn)
         .await?;
-    let issued = crate::auth::access_code::issue(
+    let issued = crate::service::codes::codebook::issue(
         &txn,
         secret,
-        crate::auth::access_code::CodeRequest {
+        crate::service::codes::codebook::CodeRequest {
             school_id: application.school_id,
             student_id: student,
             kind: AccessKind::Guardian,
             application_id: Some(application.id),
             issued_by: application.decided_by_account_id,
-            ttl: crate::auth::access_code::DEFAULT_TTL,
+            ttl: crate::service::codes::codebook::DEFAULT_TTL,
+            issued_at: now,
         },
     )
     .await

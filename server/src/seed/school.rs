@@ -124,8 +124,7 @@ pub struct UnlinkedStudent {
 
 /// A Moscow wall-clock time as a UTC instant.
 pub fn moscow(date: NaiveDate, time: NaiveTime) -> DateTime<Utc> {
-    // Moscow has kept UTC+3 all year since 2014.
-    (date.and_time(time) - chrono::Duration::hours(3)).and_utc()
+    crate::clock::instant(crate::clock::MOSCOW, date, time)
 }
 
 /// A wall-clock time.

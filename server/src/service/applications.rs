@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use dnevnik_entities::enums::{
     AccessKind, ApplicantRelation, ApplicationStatus, IdentityDocumentType,
 };
@@ -16,16 +16,18 @@ use dnevnik_entities::{
 };
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
-    DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use super::audit::{self, AuditEntry};
 use super::codes;
-use crate::auth::access_code::IssuedCode;
+use super::writer::Writer;
+use crate::clock::Clock;
 use crate::db::begin_write;
 use crate::error::{AppError, AppResult};
 use crate::policy::{Permission, Viewer};
+use crate::service::codes::codebook::IssuedCode;
 
 /// The applicant as they wrote on the form.
 #[derive(Clone, Debug)]
@@ -142,14 +144,10 @@ pub fn documents_complete(kind: AccessKind, relation: ApplicantRelation, docs: D
 }
 
 /// Registers an application; the due date is three business days after receipt.
-pub async fn register(
-    db: &DatabaseConnection,
-    viewer: &Viewer,
-    input: NewApplication,
-    ip: Option<String>,
-) -> AppResult<application::Model> {
+pub async fn register(writer: &Writer<'_>, input: NewApplication) -> AppResult<application::Model> {
+    let (db, viewer, ip) = (writer.db, writer.viewer, writer.ip.clone());
     require_school_admin(viewer, input.school_id)?;
-    let today = chrono::Local::now().date_naive();
+    let today = writer.today_at(input.school_id).await?;
     let received_on = input.received_on.unwrap_or(today);
     if received_on > today {
         return Err(AppError::bad_input(
@@ -198,7 +196,7 @@ pub async fn register(
     let child_first = name("childFirstName", &input.child.first_name)?;
     let txn = begin_write(db).await?;
     let due_on = crate::calendar::application_due_on(&txn, received_on).await?;
-    let now = Utc::now();
+    let now = writer.now();
     let row = application::ActiveModel {
         school_id: Set(input.school_id),
         student_id: Set(None),
@@ -270,12 +268,11 @@ fn undecided(row: &application::Model) -> AppResult<()> {
 
 /// Matches the child of an application to a student record of the same school.
 pub async fn match_student(
-    db: &DatabaseConnection,
-    viewer: &Viewer,
+    writer: &Writer<'_>,
     application_id: i64,
     student_id: i64,
-    ip: Option<String>,
 ) -> AppResult<application::Model> {
+    let (db, viewer, ip) = (writer.db, writer.viewer, writer.ip.clone());
     let txn = begin_write(db).await?;
     let row = find(&txn, viewer, application_id).await?;
     undecided(&row)?;
@@ -287,7 +284,7 @@ pub async fn match_student(
     let mut active: application::ActiveModel = row.into();
     active.student_id = Set(Some(student.id));
     active.status = Set(ApplicationStatus::InReview);
-    active.updated_at = Set(Utc::now());
+    active.updated_at = Set(writer.now());
     let row = active.update(&txn).await?;
     audit::record(
         &txn,
@@ -304,12 +301,11 @@ pub async fn match_student(
 
 /// Approves an application and issues its sealed code; the plaintext is returned once.
 pub async fn approve(
-    db: &DatabaseConnection,
+    writer: &Writer<'_>,
     secret: &str,
-    viewer: &Viewer,
     application_id: i64,
-    ip: Option<String>,
 ) -> AppResult<(application::Model, IssuedCode)> {
+    let (db, viewer, ip) = (writer.db, writer.viewer, writer.ip.clone());
     let txn = begin_write(db).await?;
     let row = find(&txn, viewer, application_id).await?;
     undecided(&row)?;
@@ -331,7 +327,7 @@ pub async fn approve(
             "The documents are incomplete: refuse the application or register the missing documents.",
         ));
     }
-    let now = Utc::now();
+    let now = writer.now();
     let kind = row.access_kind;
     let school = row.school_id;
     let mut active: application::ActiveModel = row.into();
@@ -349,17 +345,8 @@ pub async fn approve(
             .details(serde_json::json!({ "student_id": student_id })),
     )
     .await?;
-    let issued = codes::issue_for(
-        &txn,
-        secret,
-        viewer,
-        school,
-        student_id,
-        kind,
-        Some(row.id),
-        ip,
-    )
-    .await?;
+    let issued =
+        codes::issue_for(&txn, writer, secret, school, student_id, kind, Some(row.id)).await?;
     txn.commit().await?;
     Ok((row, issued))
 }
@@ -367,13 +354,12 @@ pub async fn approve(
 /// Refuses an application with one or more reasons from the catalogue, and a comment (required
 /// by some reasons, such as "other").
 pub async fn refuse(
-    db: &DatabaseConnection,
-    viewer: &Viewer,
+    writer: &Writer<'_>,
     application_id: i64,
     reason_ids: &[i64],
     comment: Option<&str>,
-    ip: Option<String>,
 ) -> AppResult<application::Model> {
+    let (db, viewer, ip) = (writer.db, writer.viewer, writer.ip.clone());
     if reason_ids.is_empty() {
         return Err(AppError::bad_input(
             "reasonIds",
@@ -404,7 +390,7 @@ pub async fn refuse(
             "Explain the refusal in the comment.",
         ));
     }
-    let now = Utc::now();
+    let now = writer.now();
     let school = row.school_id;
     let mut active: application::ActiveModel = row.into();
     active.status = Set(ApplicationStatus::Refused);
@@ -438,16 +424,12 @@ pub async fn refuse(
 }
 
 /// Records that the applicant withdrew the application.
-pub async fn withdraw(
-    db: &DatabaseConnection,
-    viewer: &Viewer,
-    application_id: i64,
-    ip: Option<String>,
-) -> AppResult<application::Model> {
+pub async fn withdraw(writer: &Writer<'_>, application_id: i64) -> AppResult<application::Model> {
+    let (db, viewer, ip) = (writer.db, writer.viewer, writer.ip.clone());
     let txn = begin_write(db).await?;
     let row = find(&txn, viewer, application_id).await?;
     undecided(&row)?;
-    let now = Utc::now();
+    let now = writer.now();
     let mut active: application::ActiveModel = row.into();
     active.status = Set(ApplicationStatus::Withdrawn);
     active.decided_at = Set(Some(now));
@@ -487,6 +469,7 @@ pub struct QueueFilter {
 /// first); returns a page and the total.
 pub async fn queue(
     db: &impl ConnectionTrait,
+    clock: &Clock,
     viewer: &Viewer,
     school_id: i64,
     filter: &QueueFilter,
@@ -494,7 +477,7 @@ pub async fn queue(
     limit: u64,
 ) -> AppResult<(Vec<application::Model>, u64)> {
     require_school_admin(viewer, school_id)?;
-    let today = chrono::Local::now().date_naive();
+    let today = clock.today_at(db, school_id).await?;
     let undecided = [ApplicationStatus::Received, ApplicationStatus::InReview];
     let mut query = application::Entity::find().filter(application::Column::SchoolId.eq(school_id));
     if let Some(status) = filter.status {
@@ -563,11 +546,12 @@ pub struct Dashboard {
 /// The dashboard of a school.
 pub async fn dashboard(
     db: &impl ConnectionTrait,
+    clock: &Clock,
     viewer: &Viewer,
     school_id: i64,
 ) -> AppResult<Dashboard> {
     require_school_admin(viewer, school_id)?;
-    let today = chrono::Local::now().date_naive();
+    let today = clock.today_at(db, school_id).await?;
     let undecided = [ApplicationStatus::Received, ApplicationStatus::InReview];
     let counts: Vec<(ApplicationStatus, i64)> = application::Entity::find()
         .select_only()
@@ -590,7 +574,7 @@ pub async fn dashboard(
         .filter(application::Column::DueOn.eq(today))
         .count(db)
         .await?;
-    let awaiting = codes::awaiting_hand_over(db, school_id).await?;
+    let awaiting = codes::awaiting_hand_over(db, school_id, clock.now()).await?;
     let order = [
         ApplicationStatus::Received,
         ApplicationStatus::InReview,
@@ -658,6 +642,7 @@ pub struct Review {
 /// for all of them.
 pub async fn reviews(
     db: &impl ConnectionTrait,
+    clock: &Clock,
     viewer: &Viewer,
     rows: &[application::Model],
 ) -> AppResult<HashMap<i64, Review>> {
@@ -752,11 +737,13 @@ pub async fn reviews(
             .and_then(|m| class_names.get(&m.class_unit_id))
             .cloned()
             .unwrap_or_default();
+        let today = clock.today_at(db, row.school_id).await?;
         let findings = findings(
             row,
             matched.as_ref().map(|m| (m, matched_class.as_str())),
             candidates.len(),
             elsewhere,
+            today,
         );
         let mut refusal_reasons: Vec<refusal_reason::Model> = links
             .iter()
@@ -808,8 +795,8 @@ pub fn findings(
     matched: Option<(&student::Model, &str)>,
     candidates: usize,
     enrolled_elsewhere: bool,
+    today: NaiveDate,
 ) -> Findings {
-    let today = chrono::Local::now().date_naive();
     let undecided = matches!(
         row.status,
         ApplicationStatus::Received | ApplicationStatus::InReview

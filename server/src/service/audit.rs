@@ -340,3 +340,12 @@ pub fn to_csv(events: &[audit_event::Model]) -> AppResult<String> {
     });
     crate::spreadsheet::table(&header, rows).map_err(crate::error::AppError::internal)
 }
+
+/// What the server knows of the client making a request, for limits and the audit log.
+#[derive(Clone, Debug, Default)]
+pub struct ClientInfo {
+    /// The client's address.
+    pub ip: Option<String>,
+    /// The `User-Agent` header, shortened.
+    pub user_agent: Option<String>,
+}

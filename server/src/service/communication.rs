@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use dnevnik_entities::enums::{ForumScope, NewsScope};
 use dnevnik_entities::{
     conversation, conversation_participant, event, forum_post, forum_thread, message, news_item,
@@ -16,6 +16,7 @@ use sea_orm::{
 };
 
 use super::pages::first_of_each;
+use crate::clock::Clock;
 use crate::error::AppResult;
 use crate::policy::Viewer;
 
@@ -24,10 +25,10 @@ use crate::policy::Viewer;
 pub async fn news(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
+    now: DateTime<Utc>,
     after: Option<(DateTime<Utc>, i64)>,
     limit: u64,
 ) -> AppResult<(Vec<news_item::Model>, bool)> {
-    let now = Utc::now();
     let visible = Condition::any()
         .add(news_item::Column::Scope.eq(NewsScope::City))
         .add(
@@ -56,13 +57,23 @@ pub async fn news(
     .await
 }
 
-/// Events and parent meetings of the viewer's schools and classes in a time range.
+/// Events and parent meetings of the viewer's schools and classes on some days.
+///
+/// The days are the schools' days: from midnight of `from` to the end of `to` in the zone
+/// of each of the viewer's schools (for a family with children in schools of two zones, the
+/// span that covers both).
 pub async fn events(
     db: &impl ConnectionTrait,
+    clock: &Clock,
     viewer: &Viewer,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
+    from: NaiveDate,
+    to: NaiveDate,
 ) -> AppResult<Vec<event::Model>> {
+    let zones = match viewer.member_schools() {
+        Some(schools) => clock.zones(db, schools).await?,
+        None => clock.known_zones(),
+    };
+    let (from, to) = crate::clock::days_span(&zones, from, to);
     Ok(event::Entity::find()
         .filter(viewer.publication_condition(event::Column::SchoolId, event::Column::ClassUnitId))
         .filter(event::Column::StartsAt.gte(from))

@@ -2,7 +2,6 @@
 //! questions addressed to the class teacher, a teacher or the deputy director, and moderation
 //! (lock, pin, hide) by the scope's staff. Each write is one transaction with its audit event.
 
-use chrono::Utc;
 use dnevnik_entities::enums::{ForumAddressee, ForumScope};
 use dnevnik_entities::{class_unit, forum_post, forum_thread};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait};
@@ -79,7 +78,7 @@ pub async fn create_thread(
     }
     let title = text("title", &input.title, MAX_TITLE)?;
     let body = text("body", &input.body, MAX_BODY)?;
-    let now = Utc::now();
+    let now = writer.now();
     let thread = forum_thread::ActiveModel {
         school_id: Set(school_id),
         class_unit_id: Set(class_unit_id),
@@ -112,7 +111,7 @@ async fn insert_post(
     thread: &forum_thread::Model,
     body: String,
 ) -> AppResult<forum_post::Model> {
-    let now = Utc::now();
+    let now = writer.now();
     let post = forum_post::ActiveModel {
         school_id: Set(thread.school_id),
         thread_id: Set(thread.id),
@@ -195,7 +194,7 @@ pub async fn moderate_thread(
     if let Some(pinned) = pinned {
         active.pinned = Set(pinned);
     }
-    active.updated_at = Set(Utc::now());
+    active.updated_at = Set(writer.now());
     let after = active.update(&txn).await?;
     audit::record(
         &txn,
@@ -238,7 +237,7 @@ pub async fn set_post_hidden(
     }
     let mut active: forum_post::ActiveModel = post.into();
     active.hidden = Set(hidden);
-    active.updated_at = Set(Utc::now());
+    active.updated_at = Set(writer.now());
     let after = active.update(&txn).await?;
     audit::record(
         &txn,

@@ -4,7 +4,6 @@
 
 use std::collections::BTreeSet;
 
-use chrono::Utc;
 use dnevnik_entities::{conversation, conversation_participant, message};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
@@ -80,7 +79,7 @@ pub async fn start(
             "You can write only to people in your address book, of one school at a time.",
         ));
     };
-    let now = Utc::now();
+    let now = writer.now();
     let conversation = conversation::ActiveModel {
         school_id: Set(school),
         subject: Set(subject.to_owned()),
@@ -130,7 +129,7 @@ async fn insert_message(
     body: &str,
     recipients: &BTreeSet<i64>,
 ) -> AppResult<message::Model> {
-    let now = Utc::now();
+    let now = writer.now();
     let message = message::ActiveModel {
         school_id: Set(conversation.school_id),
         conversation_id: Set(conversation.id),
@@ -157,6 +156,7 @@ async fn insert_message(
         txn,
         recipients.iter().map(|account| (*account, None)),
         &Notice::message(conversation.school_id, conversation.id, message.id),
+        writer.now(),
     )
     .await?;
     Ok(message)
@@ -223,7 +223,7 @@ pub async fn reply(
 pub async fn mark_read(writer: &Writer<'_>, conversation_id: i64) -> AppResult<()> {
     let viewer = writer.viewer;
     let txn = begin_write(writer.db).await?;
-    let now = Utc::now();
+    let now = writer.now();
     let changed = conversation_participant::Entity::update_many()
         .col_expr(
             conversation_participant::Column::LastReadAt,
@@ -236,7 +236,7 @@ pub async fn mark_read(writer: &Writer<'_>, conversation_id: i64) -> AppResult<(
     if changed.rows_affected == 0 {
         return Err(AppError::NotFound);
     }
-    notifications::mark_conversation_read(&txn, viewer, conversation_id).await?;
+    notifications::mark_conversation_read(&txn, viewer, conversation_id, writer.now()).await?;
     txn.commit().await?;
     Ok(())
 }

@@ -17,6 +17,7 @@ pub mod notifications;
 pub mod pages;
 pub mod progress;
 pub mod publishing;
+pub mod rate_limit;
 pub mod records;
 pub mod refusal_reasons;
 pub mod structure;

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use dnevnik_entities::enums::NotificationKind;
 use dnevnik_entities::{
     attendance_record, guardianship, homework, lesson, mark, notification, remark, student,
@@ -143,8 +143,8 @@ pub async fn notify(
     db: &impl ConnectionTrait,
     recipients: impl IntoIterator<Item = (i64, Option<i64>)>,
     notice: &Notice,
+    now: DateTime<Utc>,
 ) -> AppResult<()> {
-    let now = Utc::now();
     let unique: BTreeSet<(i64, Option<i64>)> = recipients.into_iter().collect();
     let rows: Vec<notification::ActiveModel> = unique
         .into_iter()
@@ -175,6 +175,7 @@ pub async fn notify_family(
     db: &impl ConnectionTrait,
     student: &student::Model,
     notice: Notice,
+    now: DateTime<Utc>,
 ) -> AppResult<()> {
     let guardians = guardianship::Entity::find()
         .filter(guardianship::Column::StudentId.eq(student.id))
@@ -185,7 +186,7 @@ pub async fn notify_family(
         .map(|g| g.account_id)
         .chain(student.account_id)
         .map(|account| (account, Some(student.id)));
-    notify(db, recipients, &notice).await
+    notify(db, recipients, &notice, now).await
 }
 
 /// Tells every current student of a class and their guardians.
@@ -193,6 +194,7 @@ pub async fn notify_class(
     db: &impl ConnectionTrait,
     class_unit_id: i64,
     notice: Notice,
+    now: DateTime<Utc>,
 ) -> AppResult<()> {
     let students = student::Entity::find()
         .filter(student::Column::ClassUnitId.eq(class_unit_id))
@@ -208,7 +210,7 @@ pub async fn notify_class(
         .iter()
         .filter_map(|s| s.account_id.map(|a| (a, Some(s.id))))
         .chain(guardians.iter().map(|g| (g.account_id, Some(g.student_id))));
-    notify(db, recipients.collect::<Vec<_>>(), &notice).await
+    notify(db, recipients.collect::<Vec<_>>(), &notice, now).await
 }
 
 /// A page of the viewer's notifications, newest first, after an id cursor.
@@ -251,9 +253,10 @@ pub async fn mark_read(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
     ids: Option<&[i64]>,
+    now: DateTime<Utc>,
 ) -> AppResult<u64> {
     let mut update = notification::Entity::update_many()
-        .col_expr(notification::Column::ReadAt, Expr::value(Utc::now()))
+        .col_expr(notification::Column::ReadAt, Expr::value(now))
         .filter(viewer.notification_condition())
         .filter(notification::Column::ReadAt.is_null());
     if let Some(ids) = ids {
@@ -267,6 +270,7 @@ pub async fn mark_conversation_read(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
     conversation_id: i64,
+    now: DateTime<Utc>,
 ) -> AppResult<u64> {
     use dnevnik_entities::message;
     use sea_orm::QueryTrait;
@@ -276,7 +280,7 @@ pub async fn mark_conversation_read(
         .filter(message::Column::ConversationId.eq(conversation_id))
         .into_query();
     Ok(notification::Entity::update_many()
-        .col_expr(notification::Column::ReadAt, Expr::value(Utc::now()))
+        .col_expr(notification::Column::ReadAt, Expr::value(now))
         .filter(notification::Column::AccountId.eq(viewer.account_id()))
         .filter(notification::Column::ReadAt.is_null())
         .filter(notification::Column::ObjectType.eq("message"))

@@ -109,7 +109,7 @@ pub async fn publish(writer: &Writer<'_>, input: NewNews) -> AppResult<news_item
     }
     let title = text("title", &input.title, MAX_TITLE)?;
     let body = text("body", &input.body, MAX_BODY)?;
-    let now = Utc::now();
+    let now = writer.now();
     let row = news_item::ActiveModel {
         school_id: Set(school),
         class_unit_id: Set(class),
@@ -137,7 +137,7 @@ pub async fn publish(writer: &Writer<'_>, input: NewNews) -> AppResult<news_item
             .details(serde_json::json!({ "class_unit_id": class })),
     )
     .await?;
-    notify_scope(&txn, viewer.account_id(), school, class, &row).await?;
+    notify_scope(&txn, viewer.account_id(), school, class, &row, writer.now()).await?;
     writer.commit(txn, Vec::new()).await?;
     Ok(row)
 }
@@ -149,6 +149,7 @@ async fn notify_scope(
     school: Option<i64>,
     class: Option<i64>,
     item: &news_item::Model,
+    now: DateTime<Utc>,
 ) -> AppResult<()> {
     let Some(school) = school else {
         return Ok(());
@@ -179,7 +180,7 @@ async fn notify_scope(
         recipients.extend(staff.iter().filter_map(|s| s.account_id.map(|a| (a, None))));
     }
     recipients.retain(|(account, _)| *account != author);
-    notifications::notify(db, recipients, &notice).await
+    notifications::notify(db, recipients, &notice, now).await
 }
 
 /// A news item the viewer may change: visible, and theirs or in a scope they publish in.
@@ -236,7 +237,7 @@ pub async fn edit(
     if active.clone().try_into_model()? == before {
         return Ok(before);
     }
-    active.updated_at = Set(Utc::now());
+    active.updated_at = Set(writer.now());
     let after = active.update(&txn).await?;
     audit::record(
         &txn,
@@ -252,7 +253,7 @@ pub async fn withdraw(writer: &Writer<'_>, id: i64) -> AppResult<news_item::Mode
     let txn = begin_write(writer.db).await?;
     let before = writable_news(&txn, writer.viewer, id).await?;
     let mut active: news_item::ActiveModel = before.into();
-    let now = Utc::now();
+    let now = writer.now();
     active.withdrawn_at = Set(Some(now));
     active.updated_at = Set(now);
     let after = active.update(&txn).await?;
@@ -282,7 +283,10 @@ pub struct EventInput {
     pub ends_at: Option<DateTime<Utc>>,
 }
 
-fn checked_event(input: &EventInput) -> AppResult<(String, Option<String>, Option<String>)> {
+fn checked_event(
+    input: &EventInput,
+    now: DateTime<Utc>,
+) -> AppResult<(String, Option<String>, Option<String>)> {
     let title = text("title", &input.title, MAX_TITLE)?;
     let optional =
         |field: &str, value: &Option<String>, limit: usize| -> AppResult<Option<String>> {
@@ -299,7 +303,6 @@ fn checked_event(input: &EventInput) -> AppResult<(String, Option<String>, Optio
             "The event ends before it starts.",
         ));
     }
-    let now = Utc::now();
     if input.starts_at < now - Duration::days(1) || input.starts_at > now + Duration::days(400) {
         return Err(AppError::bad_input(
             "startsAt",
@@ -332,8 +335,8 @@ pub async fn plan_event(
     if !viewer.may_publish(Some(school), class) {
         return Err(AppError::Forbidden);
     }
-    let (title, description, place) = checked_event(&input)?;
-    let now = Utc::now();
+    let (title, description, place) = checked_event(&input, writer.now())?;
+    let now = writer.now();
     let row = event::ActiveModel {
         school_id: Set(school),
         class_unit_id: Set(class),
@@ -379,7 +382,7 @@ pub async fn change_event(
 ) -> AppResult<event::Model> {
     let txn = begin_write(writer.db).await?;
     let before = writable_event(&txn, writer.viewer, id).await?;
-    let (title, description, place) = checked_event(&input)?;
+    let (title, description, place) = checked_event(&input, writer.now())?;
     let mut active: event::ActiveModel = before.into();
     active.kind = Set(input.kind);
     active.title = Set(title);
@@ -387,7 +390,7 @@ pub async fn change_event(
     active.place = Set(place);
     active.starts_at = Set(input.starts_at);
     active.ends_at = Set(input.ends_at);
-    active.updated_at = Set(Utc::now());
+    active.updated_at = Set(writer.now());
     let after = active.update(&txn).await?;
     audit::record(
         &txn,

@@ -125,9 +125,10 @@ pub async fn external_assessments(
 /// The school's academic year containing today, or its latest.
 pub async fn current_academic_year(
     db: &impl ConnectionTrait,
+    clock: &crate::clock::Clock,
     school_id: i64,
 ) -> AppResult<Option<i64>> {
-    let today = chrono::Local::now().date_naive();
+    let today = clock.today_at(db, school_id).await?;
     let years = academic_year::Entity::find()
         .filter(academic_year::Column::SchoolId.eq(school_id))
         .order_by_desc(academic_year::Column::StartsOn)

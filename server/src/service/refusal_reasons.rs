@@ -1,14 +1,14 @@
 //! The refusal-reason catalogue, kept by the department: schools choose from it when they
 //! refuse an application. Reasons are deactivated, never deleted, so old refusals keep theirs.
 
-use chrono::Utc;
 use dnevnik_entities::refusal_reason;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder,
 };
 
 use super::audit::{self, AuditEntry};
+use super::writer::Writer;
 use crate::db::begin_write;
 use crate::error::{AppError, AppResult};
 use crate::policy::{Permission, Viewer};
@@ -61,12 +61,11 @@ fn check(input: &ReasonInput) -> AppResult<()> {
 
 /// Adds a reason; `code` is a stable identifier (`lowercase_with_underscores`).
 pub async fn create(
-    db: &DatabaseConnection,
-    viewer: &Viewer,
+    writer: &Writer<'_>,
     code: &str,
     input: ReasonInput,
-    ip: Option<String>,
 ) -> AppResult<refusal_reason::Model> {
+    let (db, viewer, ip) = (writer.db, writer.viewer, writer.ip.clone());
     require_department(viewer)?;
     check(&input)?;
     let code = code.trim();
@@ -92,7 +91,7 @@ pub async fn create(
             "A reason with this code exists.".to_owned(),
         ));
     }
-    let now = Utc::now();
+    let now = writer.now();
     let reason = refusal_reason::ActiveModel {
         code: Set(code.to_owned()),
         title_ru: Set(input.title_ru.trim().to_owned()),
@@ -119,12 +118,11 @@ pub async fn create(
 
 /// Changes a reason's titles, comment rule and order.
 pub async fn update(
-    db: &DatabaseConnection,
-    viewer: &Viewer,
+    writer: &Writer<'_>,
     id: i64,
     input: ReasonInput,
-    ip: Option<String>,
 ) -> AppResult<refusal_reason::Model> {
+    let (db, viewer, ip) = (writer.db, writer.viewer, writer.ip.clone());
     require_department(viewer)?;
     check(&input)?;
     let txn = begin_write(db).await?;
@@ -137,7 +135,7 @@ pub async fn update(
     active.title_en = Set(input.title_en.trim().to_owned());
     active.requires_comment = Set(input.requires_comment);
     active.sort_order = Set(input.sort_order);
-    active.updated_at = Set(Utc::now());
+    active.updated_at = Set(writer.now());
     let reason = active.update(&txn).await?;
     audit::record(
         &txn,
@@ -152,12 +150,11 @@ pub async fn update(
 
 /// Activates or deactivates a reason.
 pub async fn set_active(
-    db: &DatabaseConnection,
-    viewer: &Viewer,
+    writer: &Writer<'_>,
     id: i64,
     active_now: bool,
-    ip: Option<String>,
 ) -> AppResult<refusal_reason::Model> {
+    let (db, viewer, ip) = (writer.db, writer.viewer, writer.ip.clone());
     require_department(viewer)?;
     let txn = begin_write(db).await?;
     let reason = refusal_reason::Entity::find_by_id(id)
@@ -166,7 +163,7 @@ pub async fn set_active(
         .ok_or(AppError::NotFound)?;
     let mut active: refusal_reason::ActiveModel = reason.into();
     active.active = Set(active_now);
-    active.updated_at = Set(Utc::now());
+    active.updated_at = Set(writer.now());
     let reason = active.update(&txn).await?;
     audit::record(
         &txn,

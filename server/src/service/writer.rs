@@ -16,11 +16,23 @@ pub struct Writer<'a> {
     pub viewer: &'a Viewer,
     /// Live updates.
     pub live: &'a Live,
+    /// What time it is, and each school's zone.
+    pub clock: &'a crate::clock::Clock,
     /// The client address, for the audit log.
     pub ip: Option<String>,
 }
 
 impl Writer<'_> {
+    /// This instant, by the server's clock.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+
+    /// Today at a school, in its time zone.
+    pub async fn today_at(&self, school_id: i64) -> AppResult<chrono::NaiveDate> {
+        self.clock.today_at(self.db, school_id).await
+    }
+
     /// An audit entry for an action of the writer on an object of a school.
     pub fn audit(
         &self,

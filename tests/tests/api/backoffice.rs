@@ -438,7 +438,7 @@ async fn only_the_schools_administrators_may_act_on_its_applications() {
     let overdue = app
         .graphql_as(&admin, "query($s: ID!) { accessApplications(schoolId: $s, overdue: true, first: 100) { nodes { status dueOn } } }", json!({ "s": school }))
         .await;
-    let today = chrono::Local::now().date_naive().to_string();
+    let today = dnevnik_tests::today().to_string();
     for node in overdue.assert_ok()["accessApplications"]["nodes"]
         .as_array()
         .into_iter()

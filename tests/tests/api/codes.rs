@@ -5,7 +5,7 @@
 use chrono::Utc;
 use dnevnik_entities as e;
 use dnevnik_entities::enums::{AccessKind, AccountStatus};
-use dnevnik_server::auth::access_code::{self, CodeRequest};
+use dnevnik_server::service::codes::codebook::{self as access_code, CodeRequest};
 use dnevnik_tests::TestApp;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, Statement};
 use serde_json::{Value, json};
@@ -64,6 +64,7 @@ async fn code_for(app: &TestApp, kind: AccessKind, ttl: chrono::Duration) -> (St
             application_id: None,
             issued_by: None,
             ttl,
+            issued_at: chrono::Utc::now(),
         },
     )
     .await

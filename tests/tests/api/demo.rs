@@ -19,7 +19,7 @@ async fn count(db: &DatabaseConnection, sql: &str) -> anyhow::Result<i64> {
 }
 
 fn today() -> NaiveDate {
-    chrono::Local::now().date_naive()
+    dnevnik_tests::today()
 }
 
 fn monday(day: NaiveDate) -> NaiveDate {

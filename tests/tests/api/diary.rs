@@ -8,7 +8,7 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, Statement};
 use serde_json::{Value, json};
 
 fn today() -> NaiveDate {
-    chrono::Local::now().date_naive()
+    dnevnik_tests::today()
 }
 
 fn monday() -> NaiveDate {

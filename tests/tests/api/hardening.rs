@@ -269,7 +269,7 @@ const QUARTER: &str = "query($from: Date!, $to: Date!) { viewer { students { stu
 async fn an_answer_over_the_size_limit_is_refused_with_the_sizes() {
     let app = TestApp::spawn_demo_with(|c| c.graphql_max_response_kib = 16).await;
     let token = app.sign_in("student", "demo-student").await;
-    let today = chrono::Local::now().date_naive();
+    let today = dnevnik_tests::today();
     let range = |days: i64| {
         json!({
             "from": (today - chrono::Duration::days(days)).to_string(),

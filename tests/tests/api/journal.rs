@@ -633,8 +633,7 @@ async fn what_a_teacher_writes_shows_in_the_familys_diary_with_the_history_of_a_
 
 /// A lesson of 5А's mathematics a week from today.
 async fn future_lesson(app: &TestApp, w: &World) -> i64 {
-    let date = chrono::Local::now()
-        .date_naive()
+    let date = dnevnik_tests::today()
         .checked_add_days(Days::new(7))
         .unwrap_or(NaiveDate::MAX);
     app.db
@@ -661,8 +660,7 @@ async fn each_validation_rule_refuses_bad_input_with_its_field_and_writes_nothin
     let russian = id(Kind::Subject, w.russian);
     let lesson = id(Kind::Lesson, w.lesson_math_a);
     let future = id(Kind::Lesson, future_lesson(&app, &w).await);
-    let future_day = chrono::Local::now()
-        .date_naive()
+    let future_day = dnevnik_tests::today()
         .checked_add_days(Days::new(1))
         .unwrap_or(NaiveDate::MAX)
         .to_string();
@@ -681,8 +679,7 @@ async fn each_validation_rule_refuses_bad_input_with_its_field_and_writes_nothin
         )
     };
     let later_period = {
-        let starts = chrono::Local::now()
-            .date_naive()
+        let starts = dnevnik_tests::today()
             .checked_add_days(Days::new(30))
             .unwrap_or(NaiveDate::MAX);
         let ends = starts.checked_add_days(Days::new(60)).unwrap_or(starts);

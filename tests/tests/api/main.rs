@@ -24,3 +24,4 @@ mod sessions;
 mod storage;
 mod synthetic;
 mod talk;
+mod time;

@@ -21,7 +21,7 @@ async fn seeded(args: &SyntheticArgs) -> anyhow::Result<(TestDatabase, DatabaseC
     let database = TestDatabase::create().await;
     let db = Database::connect(database.url.as_str()).await?;
     dnevnik_server::db::migrate(&db).await?;
-    let today = chrono::Local::now().date_naive();
+    let today = dnevnik_tests::today();
     dnevnik_server::seed::synthetic::seed(&db, args, today).await?;
     Ok((database, db))
 }
@@ -44,8 +44,7 @@ async fn synthetic_schools_have_the_requested_size_and_a_living_diary() -> anyho
     assert!(scalar(&db, "SELECT COUNT(*) FROM marks").await? > 100);
     assert!(scalar(&db, "SELECT COUNT(*) FROM homework").await? > 10);
     // Nothing generated before the requested weeks.
-    let week = chrono::Local::now()
-        .date_naive()
+    let week = dnevnik_tests::today()
         .week(chrono::Weekday::Mon)
         .first_day();
     let earliest = week - chrono::Duration::days(7);
@@ -57,7 +56,7 @@ async fn synthetic_schools_have_the_requested_size_and_a_living_diary() -> anyho
         6
     );
     // A second run adds schools after the first ones.
-    dnevnik_server::seed::synthetic::seed(&db, &args, chrono::Local::now().date_naive()).await?;
+    dnevnik_server::seed::synthetic::seed(&db, &args, dnevnik_tests::today()).await?;
     assert_eq!(scalar(&db, "SELECT COUNT(*) FROM schools").await?, 4);
     assert_eq!(
         scalar(&db, "SELECT COUNT(*) FROM refusal_reasons").await?,

@@ -310,7 +310,7 @@ async fn news_and_events_are_published_by_exactly_the_scopes_publishers() -> any
     )
     .await;
 
-    let from = chrono::Utc::now().date_naive().to_string();
+    let from = dnevnik_tests::today().to_string();
     let to = (chrono::Utc::now() + chrono::Duration::days(10))
         .date_naive()
         .to_string();

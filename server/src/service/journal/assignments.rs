@@ -146,7 +146,7 @@ pub async fn give_homework(writer: &Writer<'_>, input: NewHomework) -> AppResult
     )
     .await?;
     let staff = author(viewer, given.school_id, Some(&given))?;
-    let now = Utc::now();
+    let now = writer.now();
     let row = homework::ActiveModel {
         school_id: Set(given.school_id),
         class_unit_id: Set(given.class_unit_id),
@@ -175,7 +175,13 @@ pub async fn give_homework(writer: &Writer<'_>, input: NewHomework) -> AppResult
             })),
     )
     .await?;
-    notifications::notify_class(&txn, row.class_unit_id, Notice::homework(&row)).await?;
+    notifications::notify_class(
+        &txn,
+        row.class_unit_id,
+        Notice::homework(&row),
+        writer.now(),
+    )
+    .await?;
     writer.commit(txn, Vec::new()).await?;
     Ok(row)
 }
@@ -243,7 +249,7 @@ pub async fn change_homework(
     if unchanged(&active, &before)? {
         return Ok(before);
     }
-    active.updated_at = Set(Utc::now());
+    active.updated_at = Set(writer.now());
     let after = active.update(&txn).await?;
     audit::record(
         &txn,

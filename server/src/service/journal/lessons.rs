@@ -34,7 +34,7 @@ pub async fn set_attendance(
         return Err(AppError::Forbidden);
     }
     in_lesson_class(&student, &lesson)?;
-    lesson_happened(&lesson)?;
+    lesson_happened(writer, &lesson).await?;
     let (status, minutes) = match presence {
         Presence::Present => (None, None),
         Presence::Absent => (Some(AttendanceStatus::Absent), None),
@@ -55,7 +55,7 @@ pub async fn set_attendance(
         .lock_exclusive()
         .one(&txn)
         .await?;
-    let now = Utc::now();
+    let now = writer.now();
     let staff = viewer.staff_at(lesson.school_id);
     let result = match (existing, status) {
         (None, None) => None,
@@ -101,7 +101,13 @@ pub async fn set_attendance(
     )
     .await?;
     if let Some(record) = &result {
-        notifications::notify_family(&txn, &student, Notice::attendance(record, &lesson)).await?;
+        notifications::notify_family(
+            &txn,
+            &student,
+            Notice::attendance(record, &lesson),
+            writer.now(),
+        )
+        .await?;
     }
     writer.commit(txn, Vec::new()).await?;
     Ok(result)
@@ -138,7 +144,7 @@ pub async fn change_lesson(writer: &Writer<'_>, change: LessonChange) -> AppResu
                     "A replacement is arranged by the school's administration.",
                 ));
             }
-            LessonStatus::Held if before.date > today() => {
+            LessonStatus::Held if before.date > writer.today_at(before.school_id).await? => {
                 return Err(AppError::bad_input(
                     "status",
                     "The lesson has not taken place yet.",
@@ -152,7 +158,7 @@ pub async fn change_lesson(writer: &Writer<'_>, change: LessonChange) -> AppResu
     if unchanged(&active, &before)? {
         return Ok(before);
     }
-    active.updated_at = Set(Utc::now());
+    active.updated_at = Set(writer.now());
     let after = active.update(&txn).await?;
     audit::record(
         &txn,
@@ -197,7 +203,7 @@ pub async fn set_replacement(
         None if before.status == LessonStatus::Replaced => LessonStatus::Scheduled,
         None => before.status,
     });
-    active.updated_at = Set(Utc::now());
+    active.updated_at = Set(writer.now());
     let after = active.update(&txn).await?;
     audit::record(
         &txn,
@@ -249,25 +255,26 @@ pub async fn add_remark(writer: &Writer<'_>, input: NewRemark) -> AppResult<rema
     }
     if let Some(lesson) = &lesson {
         in_lesson_class(&student, lesson)?;
-        if lesson.date > today() {
+        if lesson.date > writer.today_at(lesson.school_id).await? {
             return Err(AppError::bad_input(
                 "lessonId",
                 "The lesson has not taken place yet.",
             ));
         }
     }
+    let today = writer.today_at(student.school_id).await?;
     if lesson.is_none() {
-        enrolled_on(&student, today(), "studentId")?;
+        enrolled_on(&student, today, "studentId")?;
     }
     let text = required_text("text", &input.text, MAX_TEXT)?;
     let staff = author(viewer, student.school_id, lesson.as_ref())?;
-    let now = Utc::now();
+    let now = writer.now();
     let row = remark::ActiveModel {
         school_id: Set(student.school_id),
         student_id: Set(student.id),
         lesson_id: Set(lesson.as_ref().map(|l| l.id)),
         staff_member_id: Set(staff),
-        date: Set(lesson.as_ref().map_or_else(today, |l| l.date)),
+        date: Set(lesson.as_ref().map_or(today, |l| l.date)),
         kind: Set(input.kind),
         text: Set(text),
         created_at: Set(now),
@@ -283,7 +290,7 @@ pub async fn add_remark(writer: &Writer<'_>, input: NewRemark) -> AppResult<rema
             .details(serde_json::json!({ "student_id": row.student_id })),
     )
     .await?;
-    notifications::notify_family(&txn, &student, Notice::remark(&row)).await?;
+    notifications::notify_family(&txn, &student, Notice::remark(&row), writer.now()).await?;
     writer.commit(txn, Vec::new()).await?;
     Ok(row)
 }

@@ -86,7 +86,7 @@ pub(super) async fn revision(
         new_value: Set((!deleted).then_some(after.value)),
         old_weight: Set(before.map(|m| m.weight)),
         new_weight: Set((!deleted).then_some(after.weight)),
-        changed_at: Set(Utc::now()),
+        changed_at: Set(writer.now()),
         ..Default::default()
     }
     .insert(txn)
@@ -129,7 +129,7 @@ pub async fn record_mark(writer: &Writer<'_>, input: NewMark) -> AppResult<mark:
                 ));
             }
             in_lesson_class(&student, lesson)?;
-            lesson_happened(lesson)?;
+            lesson_happened(writer, lesson).await?;
             (lesson.subject_id, lesson.date, lesson.study_period_id)
         }
         None => {
@@ -143,7 +143,7 @@ pub async fn record_mark(writer: &Writer<'_>, input: NewMark) -> AppResult<mark:
             let date = input.date.ok_or_else(|| {
                 AppError::bad_input("date", "Give the lesson, or the subject and the day.")
             })?;
-            if date > today() {
+            if date > writer.today_at(student.school_id).await? {
                 return Err(AppError::bad_input(
                     "date",
                     "A mark cannot be given in advance.",
@@ -165,7 +165,7 @@ pub async fn record_mark(writer: &Writer<'_>, input: NewMark) -> AppResult<mark:
     };
     let comment = optional_text("comment", input.comment.as_deref(), MAX_COMMENT)?;
     let staff = author(viewer, student.school_id, lesson.as_ref())?;
-    let now = Utc::now();
+    let now = writer.now();
     let row = mark::ActiveModel {
         school_id: Set(student.school_id),
         student_id: Set(student.id),
@@ -197,7 +197,7 @@ pub async fn record_mark(writer: &Writer<'_>, input: NewMark) -> AppResult<mark:
             })),
     )
     .await?;
-    notifications::notify_family(&txn, &student, Notice::mark_recorded(&row)).await?;
+    notifications::notify_family(&txn, &student, Notice::mark_recorded(&row), writer.now()).await?;
     writer.commit(txn, vec![mark_event(&row)]).await?;
     Ok(row)
 }
@@ -271,7 +271,7 @@ pub async fn change_mark(writer: &Writer<'_>, change: MarkChange) -> AppResult<m
     if unchanged(&active, &before)? {
         return Ok(before);
     }
-    active.updated_at = Set(Utc::now());
+    active.updated_at = Set(writer.now());
     let after = active.update(&txn).await?;
     revision(
         &txn,
@@ -296,7 +296,13 @@ pub async fn change_mark(writer: &Writer<'_>, change: MarkChange) -> AppResult<m
         .await?
         .ok_or(AppError::NotFound)?;
     if before.value != after.value {
-        notifications::notify_family(&txn, &student, Notice::mark_changed(&before, &after)).await?;
+        notifications::notify_family(
+            &txn,
+            &student,
+            Notice::mark_changed(&before, &after),
+            writer.now(),
+        )
+        .await?;
     }
     writer.commit(txn, vec![mark_event(&after)]).await?;
     Ok(after)
@@ -307,7 +313,7 @@ pub async fn delete_mark(writer: &Writer<'_>, mark_id: i64) -> AppResult<mark::M
     let txn = begin_write(writer.db).await?;
     let before = writable_mark(&txn, writer.viewer, mark_id).await?;
     let mut active: mark::ActiveModel = before.clone().into();
-    let now = Utc::now();
+    let now = writer.now();
     active.deleted_at = Set(Some(now));
     active.updated_at = Set(now);
     let after = active.update(&txn).await?;
@@ -333,7 +339,8 @@ pub async fn delete_mark(writer: &Writer<'_>, mark_id: i64) -> AppResult<mark::M
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound)?;
-    notifications::notify_family(&txn, &student, Notice::mark_deleted(&before)).await?;
+    notifications::notify_family(&txn, &student, Notice::mark_deleted(&before), writer.now())
+        .await?;
     writer.commit(txn, vec![mark_event(&after)]).await?;
     Ok(after)
 }
@@ -380,7 +387,7 @@ pub async fn set_final_mark(
                 "Choose a study period of the student's academic year.",
             )
         })?;
-    if period.starts_on > today() {
+    if period.starts_on > writer.today_at(student.school_id).await? {
         return Err(AppError::bad_input(
             "studyPeriodId",
             "The study period has not started yet.",
@@ -402,7 +409,7 @@ pub async fn set_final_mark(
         .one(&txn)
         .await?;
     let staff = viewer.staff_at(student.school_id);
-    let now = Utc::now();
+    let now = writer.now();
     let (row, action) = match existing {
         Some(old) => {
             let mut active: final_mark::ActiveModel = old.into();

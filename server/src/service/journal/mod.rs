@@ -8,7 +8,7 @@
 //! This module holds what every write shares: who may be written about, on which day, by
 //! whom. The writes themselves live in `marks`, `lessons` and `assignments` (homework).
 
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use dnevnik_entities::enums::{
     AttendanceStatus, FinalMarkValue, LessonStatus, MarkRevisionAction, RemarkKind, StudyPeriodKind,
 };
@@ -50,10 +50,6 @@ pub use lessons::{
 pub use marks::{
     MarkChange, NewMark, change_mark, delete_mark, history, record_mark, set_final_mark,
 };
-
-fn today() -> NaiveDate {
-    chrono::Local::now().date_naive()
-}
 
 /// Trims an optional text; empty is none; longer than `limit` is refused.
 fn optional_text(field: &str, value: Option<&str>, limit: usize) -> AppResult<Option<String>> {
@@ -158,8 +154,8 @@ fn enrolled_on(student: &student::Model, date: NaiveDate, field: &str) -> AppRes
 }
 
 /// Refuses a lesson that has not happened (yet) for what can only be written after it.
-fn lesson_happened(lesson: &lesson::Model) -> AppResult<()> {
-    if lesson.date > today() {
+async fn lesson_happened(writer: &Writer<'_>, lesson: &lesson::Model) -> AppResult<()> {
+    if lesson.date > writer.today_at(lesson.school_id).await? {
         return Err(AppError::bad_input(
             "lessonId",
             "The lesson has not taken place yet.",

@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use dnevnik_entities::enums::{AccessCodeStatus, AccessKind};
 use dnevnik_entities::{access_code, class_unit, guardianship, student};
 use hmac::{Hmac, Mac};
@@ -14,18 +14,17 @@ use rand::TryRngCore as _;
 use rand::rngs::OsRng;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QuerySelect,
 };
 use sha2::Sha256;
 use subtle::ConstantTimeEq as _;
 
-use super::ClientInfo;
-use super::rate_limit::Limit;
 use crate::db::begin_write;
 use crate::error::{AppError, AppResult};
-use crate::policy::Viewer;
 use crate::service::audit::{self, AuditEntry};
+use crate::service::rate_limit::Limit;
+use crate::service::writer::Writer;
 
 /// Crockford's Base32 alphabet: no I, L, O or U to misread.
 const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -160,6 +159,8 @@ pub struct CodeRequest {
     pub issued_by: Option<i64>,
     /// How long it stays valid.
     pub ttl: chrono::Duration,
+    /// When it is issued (by the server's clock).
+    pub issued_at: DateTime<Utc>,
 }
 
 /// Issues a code for a student. Call inside the transaction of the decision that issues it.
@@ -175,8 +176,8 @@ pub async fn issue(
         application_id,
         issued_by,
         ttl,
+        issued_at: now,
     } = request;
-    let now = Utc::now();
     for _ in 0..5 {
         let selector = random_chars(SELECTOR_LEN).map_err(AppError::internal)?;
         let taken = access_code::Entity::find()
@@ -258,17 +259,15 @@ pub enum Step {
 /// guardian under `label` (confirmed identities only); a student code makes their account the
 /// student's own. With [`Step::Check`] it only says what the code would do.
 pub async fn redeem(
-    db: &DatabaseConnection,
+    writer: &Writer<'_>,
     secret: &str,
-    viewer: &Viewer,
     code: &str,
     label: Option<&str>,
-    client: &ClientInfo,
     step: Step,
 ) -> AppResult<Redeemed> {
-    let now = Utc::now();
+    let (db, viewer, now) = (writer.db, writer.viewer, writer.now());
     let account_bucket = format!("code-account:{}", viewer.account_id());
-    let address_bucket = format!("code-ip:{}", client.ip.as_deref().unwrap_or("unknown"));
+    let address_bucket = format!("code-ip:{}", writer.ip.as_deref().unwrap_or("unknown"));
     // Counted before the code is even looked at; only a redemption gives the count back.
     let account_allowed = PER_ACCOUNT.take(db, &account_bucket, now).await?;
     let address_allowed = PER_ADDRESS.take(db, &address_bucket, now).await?;
@@ -277,7 +276,7 @@ pub async fn redeem(
         audit::record(
             &txn,
             AuditEntry::new("access_code.rate_limited", Some(viewer.account_id()))
-                .ip(client.ip.clone()),
+                .ip(writer.ip.clone()),
         )
         .await?;
         txn.commit().await?;
@@ -338,7 +337,7 @@ pub async fn redeem(
         }
         // Against the code whose selector was typed, so that its history shows the guesses.
         let mut entry = AuditEntry::new("access_code.redeem_failed", Some(viewer.account_id()))
-            .ip(client.ip.clone());
+            .ip(writer.ip.clone());
         if let Some(row) = &attempted {
             entry = entry
                 .school(Some(row.school_id))
@@ -440,7 +439,7 @@ pub async fn redeem(
                 AuditEntry::new("guardianship.created", Some(viewer.account_id()))
                     .school(Some(student.school_id))
                     .object("guardianship", link.id)
-                    .ip(client.ip.clone())
+                    .ip(writer.ip.clone())
                     .details(
                         serde_json::json!({ "student_id": student.id, "access_code_id": row.id }),
                     ),
@@ -458,7 +457,7 @@ pub async fn redeem(
         AuditEntry::new("access_code.redeemed", Some(viewer.account_id()))
             .school(Some(student.school_id))
             .object("access_code", row.id)
-            .ip(client.ip.clone())
+            .ip(writer.ip.clone())
             .details(serde_json::json!({ "student_id": student.id, "kind": row.kind.as_str() })),
     )
     .await?;

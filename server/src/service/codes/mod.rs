@@ -2,17 +2,21 @@
 //! sign-ins), printing, handing over, revoking and reissuing. The plaintext of a code exists
 //! only in the value returned by an issue; afterwards only its status can be seen.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use dnevnik_entities::enums::{AccessCodeStatus, AccessKind};
 use dnevnik_entities::{access_code, student};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder,
 };
 
 use super::applications::require_school_admin;
 use super::audit::{self, AuditEntry};
-use crate::auth::access_code::{self as codebook, CodeRequest, IssuedCode};
+pub mod codebook;
+
+use codebook::{CodeRequest, IssuedCode};
+
+use super::writer::Writer;
 use crate::db::begin_write;
 use crate::error::{AppError, AppResult};
 use crate::policy::{Permission, Viewer};
@@ -34,40 +38,36 @@ pub enum CodeState {
     Revoked,
 }
 
-/// The state of a code now.
-pub fn state(code: &access_code::Model) -> CodeState {
+/// The state of a code at an instant.
+pub fn state(code: &access_code::Model, now: DateTime<Utc>) -> CodeState {
     match code.status {
         AccessCodeStatus::Redeemed => CodeState::Redeemed,
         AccessCodeStatus::Revoked => CodeState::Revoked,
-        _ if code.expires_at <= Utc::now() => CodeState::Expired,
+        _ if code.expires_at <= now => CodeState::Expired,
         AccessCodeStatus::Issued => CodeState::Issued,
         AccessCodeStatus::Printed => CodeState::Printed,
         AccessCodeStatus::HandedOver => CodeState::HandedOver,
     }
 }
 
-fn usable(code: &access_code::Model) -> bool {
+fn usable(code: &access_code::Model, now: DateTime<Utc>) -> bool {
     matches!(
-        state(code),
+        state(code, now),
         CodeState::Issued | CodeState::Printed | CodeState::HandedOver
     )
 }
 
 /// Issues a code inside the caller's transaction, after asking the policy.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "one call site per way of issuing"
-)]
 pub async fn issue_for(
     txn: &impl ConnectionTrait,
+    writer: &Writer<'_>,
     secret: &str,
-    viewer: &Viewer,
     school_id: i64,
     student_id: i64,
     kind: AccessKind,
     application_id: Option<i64>,
-    ip: Option<String>,
 ) -> AppResult<IssuedCode> {
+    let (viewer, ip, now) = (writer.viewer, writer.ip.clone(), writer.now());
     require_school_admin(viewer, school_id)?;
     let issued = codebook::issue(
         txn,
@@ -79,13 +79,14 @@ pub async fn issue_for(
             application_id,
             issued_by: Some(viewer.account_id()),
             ttl: codebook::DEFAULT_TTL,
+            issued_at: now,
         },
     )
     .await?;
     // The envelope is produced with the plaintext, so the code counts as printed from here.
     let mut active: access_code::ActiveModel = issued.model.clone().into();
     active.status = Set(AccessCodeStatus::Printed);
-    active.printed_at = Set(Some(Utc::now()));
+    active.printed_at = Set(Some(now));
     let model = active.update(txn).await?;
     audit::record(
         txn,
@@ -133,22 +134,18 @@ pub async fn of_student(
 }
 
 /// Records that the envelope was handed to the applicant.
-pub async fn hand_over(
-    db: &DatabaseConnection,
-    viewer: &Viewer,
-    code_id: i64,
-    ip: Option<String>,
-) -> AppResult<access_code::Model> {
-    let txn = begin_write(db).await?;
+pub async fn hand_over(writer: &Writer<'_>, code_id: i64) -> AppResult<access_code::Model> {
+    let (viewer, ip, now) = (writer.viewer, writer.ip.clone(), writer.now());
+    let txn = begin_write(writer.db).await?;
     let code = find(&txn, viewer, code_id).await?;
-    if !matches!(state(&code), CodeState::Issued | CodeState::Printed) {
+    if !matches!(state(&code, now), CodeState::Issued | CodeState::Printed) {
         return Err(AppError::Conflict(
             "Only an issued or printed code can be handed over.".to_owned(),
         ));
     }
     let mut active: access_code::ActiveModel = code.into();
     active.status = Set(AccessCodeStatus::HandedOver);
-    active.handed_over_at = Set(Some(Utc::now()));
+    active.handed_over_at = Set(Some(now));
     active.handed_over_by_account_id = Set(Some(viewer.account_id()));
     let code = active.update(&txn).await?;
     audit::record(
@@ -165,18 +162,18 @@ pub async fn hand_over(
 
 async fn revoke_in(
     txn: &impl ConnectionTrait,
-    viewer: &Viewer,
+    writer: &Writer<'_>,
     code: access_code::Model,
-    ip: Option<String>,
 ) -> AppResult<access_code::Model> {
-    if !usable(&code) {
+    let (viewer, ip, now) = (writer.viewer, writer.ip.clone(), writer.now());
+    if !usable(&code, now) {
         return Err(AppError::Conflict(
             "The code is already used, expired or revoked.".to_owned(),
         ));
     }
     let mut active: access_code::ActiveModel = code.into();
     active.status = Set(AccessCodeStatus::Revoked);
-    active.revoked_at = Set(Some(Utc::now()));
+    active.revoked_at = Set(Some(now));
     active.revoked_by_account_id = Set(Some(viewer.account_id()));
     let code = active.update(txn).await?;
     audit::record(
@@ -191,44 +188,34 @@ async fn revoke_in(
 }
 
 /// Revokes a code that was not used yet.
-pub async fn revoke(
-    db: &DatabaseConnection,
-    viewer: &Viewer,
-    code_id: i64,
-    ip: Option<String>,
-) -> AppResult<access_code::Model> {
-    let txn = begin_write(db).await?;
-    let code = find(&txn, viewer, code_id).await?;
-    let code = revoke_in(&txn, viewer, code, ip).await?;
+pub async fn revoke(writer: &Writer<'_>, code_id: i64) -> AppResult<access_code::Model> {
+    let txn = begin_write(writer.db).await?;
+    let code = find(&txn, writer.viewer, code_id).await?;
+    let code = revoke_in(&txn, writer, code).await?;
     txn.commit().await?;
     Ok(code)
 }
 
 /// Reprints an envelope: the old code is revoked and a new one issued for the same student,
 /// kind and application (the old plaintext can never be shown again).
-pub async fn reissue(
-    db: &DatabaseConnection,
-    secret: &str,
-    viewer: &Viewer,
-    code_id: i64,
-    ip: Option<String>,
-) -> AppResult<IssuedCode> {
-    let txn = begin_write(db).await?;
-    let code = find(&txn, viewer, code_id).await?;
+pub async fn reissue(writer: &Writer<'_>, secret: &str, code_id: i64) -> AppResult<IssuedCode> {
+    let now = writer.now();
+    let txn = begin_write(writer.db).await?;
+    let code = find(&txn, writer.viewer, code_id).await?;
     let (school, student, kind, application) = (
         code.school_id,
         code.student_id,
         code.kind,
         code.access_application_id,
     );
-    if usable(&code) {
-        revoke_in(&txn, viewer, code, ip.clone()).await?;
-    } else if state(&code) == CodeState::Redeemed {
+    if usable(&code, now) {
+        revoke_in(&txn, writer, code).await?;
+    } else if state(&code, now) == CodeState::Redeemed {
         return Err(AppError::Conflict(
             "The code was used; issue a new one from the student's page.".to_owned(),
         ));
     }
-    let issued = issue_for(&txn, secret, viewer, school, student, kind, application, ip).await?;
+    let issued = issue_for(&txn, writer, secret, school, student, kind, application).await?;
     txn.commit().await?;
     Ok(issued)
 }
@@ -236,13 +223,12 @@ pub async fn reissue(
 /// Student-access codes for every student of a class who has no student sign-in yet: their
 /// unused student codes are revoked and new ones issued, for one printable document.
 pub async fn class_student_codes(
-    db: &DatabaseConnection,
+    writer: &Writer<'_>,
     secret: &str,
-    viewer: &Viewer,
     class_unit_id: i64,
-    ip: Option<String>,
 ) -> AppResult<Vec<(student::Model, IssuedCode)>> {
-    let txn = begin_write(db).await?;
+    let (viewer, ip, now) = (writer.viewer, writer.ip.clone(), writer.now());
+    let txn = begin_write(writer.db).await?;
     let class = dnevnik_entities::class_unit::Entity::find_by_id(class_unit_id)
         .one(&txn)
         .await?
@@ -266,8 +252,8 @@ pub async fn class_student_codes(
             .filter(access_code::Column::Kind.eq(AccessKind::Student))
             .all(&txn)
             .await?;
-        for code in old.into_iter().filter(usable) {
-            revoke_in(&txn, viewer, code, ip.clone()).await?;
+        for code in old.into_iter().filter(|c| usable(c, now)) {
+            revoke_in(&txn, writer, code).await?;
         }
         let issued = codebook::issue(
             &txn,
@@ -279,12 +265,13 @@ pub async fn class_student_codes(
                 application_id: None,
                 issued_by: Some(viewer.account_id()),
                 ttl: codebook::DEFAULT_TTL,
+                issued_at: now,
             },
         )
         .await?;
         let mut active: access_code::ActiveModel = issued.model.clone().into();
         active.status = Set(AccessCodeStatus::Printed);
-        active.printed_at = Set(Some(Utc::now()));
+        active.printed_at = Set(Some(now));
         let model = active.update(&txn).await?;
         out.push((
             student,
@@ -308,14 +295,18 @@ pub async fn class_student_codes(
 }
 
 /// Codes issued or printed, unexpired and not handed over yet.
-pub async fn awaiting_hand_over(db: &impl ConnectionTrait, school_id: i64) -> AppResult<u64> {
+pub async fn awaiting_hand_over(
+    db: &impl ConnectionTrait,
+    school_id: i64,
+    now: DateTime<Utc>,
+) -> AppResult<u64> {
     Ok(access_code::Entity::find()
         .filter(access_code::Column::SchoolId.eq(school_id))
         .filter(
             access_code::Column::Status
                 .is_in([AccessCodeStatus::Issued, AccessCodeStatus::Printed]),
         )
-        .filter(access_code::Column::ExpiresAt.gt(Utc::now()))
+        .filter(access_code::Column::ExpiresAt.gt(now))
         .count(db)
         .await?)
 }
