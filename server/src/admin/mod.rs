@@ -4,7 +4,16 @@
 //! every POST and an Origin check; only administrators of a school, or the department, get in,
 //! and each sees only their schools.
 
-mod pages;
+mod applications;
+mod audit;
+mod calendar;
+mod classes;
+mod codes;
+mod extract;
+mod reasons;
+mod shared;
+mod sign_in;
+mod students;
 
 use std::net::SocketAddr;
 
@@ -17,7 +26,6 @@ use dnevnik_admin_ui::admin::Shell;
 use dnevnik_admin_ui::i18n::Texts;
 use dnevnik_entities::enums::SessionKind;
 use dnevnik_entities::school;
-use sea_orm::{EntityTrait, QueryOrder};
 
 use crate::auth::session::{self, ADMIN_COOKIE};
 use crate::error::AppError;
@@ -34,43 +42,64 @@ const LANG_COOKIE: &str = "dnevnik_lang";
 /// The back-office routes.
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/admin/login", get(pages::login_form).post(pages::login))
-        .route("/admin/sso", post(pages::sso))
-        .route("/admin/logout", post(pages::logout))
-        .route("/admin/lang", get(pages::language))
-        .route("/static/admin.css", get(pages::stylesheet))
-        .route("/admin", get(pages::dashboard))
+        .route(
+            "/admin/login",
+            get(sign_in::login_form).post(sign_in::login),
+        )
+        .route("/admin/sso", post(sign_in::sso))
+        .route("/admin/logout", post(sign_in::logout))
+        .route("/admin/lang", get(sign_in::language))
+        .route("/static/admin.css", get(sign_in::stylesheet))
+        .route("/admin", get(applications::dashboard))
         .route(
             "/admin/applications",
-            get(pages::queue).post(pages::register),
+            get(applications::queue).post(applications::register),
         )
-        .route("/admin/applications/new", get(pages::new_application))
-        .route("/admin/applications/{id}", get(pages::application))
-        .route("/admin/applications/{id}/match", post(pages::match_student))
-        .route("/admin/applications/{id}/approve", post(pages::approve))
-        .route("/admin/applications/{id}/refuse", post(pages::refuse))
-        .route("/admin/applications/{id}/withdraw", post(pages::withdraw))
-        .route("/admin/codes/{id}/hand-over", post(pages::hand_over))
-        .route("/admin/codes/{id}/revoke", post(pages::revoke))
-        .route("/admin/codes/{id}/reissue", post(pages::reissue))
-        .route("/admin/students", get(pages::students))
-        .route("/admin/students/{id}", get(pages::student))
-        .route("/admin/guardianships/{id}/unlink", post(pages::unlink))
-        .route("/admin/classes", get(pages::classes))
+        .route(
+            "/admin/applications/new",
+            get(applications::new_application),
+        )
+        .route("/admin/applications/{id}", get(applications::application))
+        .route(
+            "/admin/applications/{id}/match",
+            post(applications::match_student),
+        )
+        .route(
+            "/admin/applications/{id}/approve",
+            post(applications::approve),
+        )
+        .route(
+            "/admin/applications/{id}/refuse",
+            post(applications::refuse),
+        )
+        .route(
+            "/admin/applications/{id}/withdraw",
+            post(applications::withdraw),
+        )
+        .route("/admin/codes/{id}/hand-over", post(codes::hand_over))
+        .route("/admin/codes/{id}/revoke", post(codes::revoke))
+        .route("/admin/codes/{id}/reissue", post(codes::reissue))
+        .route("/admin/students", get(students::students))
+        .route("/admin/students/{id}", get(students::student))
+        .route("/admin/guardianships/{id}/unlink", post(students::unlink))
+        .route("/admin/classes", get(classes::classes))
         .route(
             "/admin/classes/{id}/envelopes",
-            post(pages::class_envelopes),
+            post(codes::class_envelopes),
         )
         .route(
             "/admin/reasons",
-            get(pages::reasons).post(pages::create_reason),
+            get(reasons::reasons).post(reasons::create_reason),
         )
-        .route("/admin/reasons/{id}", post(pages::update_reason))
-        .route("/admin/reasons/{id}/active", post(pages::reason_active))
-        .route("/admin/calendar", get(pages::calendar).post(pages::set_day))
-        .route("/admin/calendar/remove", post(pages::remove_day))
-        .route("/admin/audit", get(pages::audit))
-        .route("/admin/audit.csv", get(pages::audit_csv))
+        .route("/admin/reasons/{id}", post(reasons::update_reason))
+        .route("/admin/reasons/{id}/active", post(reasons::reason_active))
+        .route(
+            "/admin/calendar",
+            get(calendar::calendar).post(calendar::set_day),
+        )
+        .route("/admin/calendar/remove", post(calendar::remove_day))
+        .route("/admin/audit", get(audit::audit))
+        .route("/admin/audit.csv", get(audit::audit_csv))
 }
 
 /// The language of the request.
@@ -178,15 +207,9 @@ pub async fn admin(
             t.get("not_admin"),
         ));
     }
-    let schools = school::Entity::find()
-        .order_by_asc(school::Column::Id)
-        .all(&state.db)
+    let mine = crate::service::roster::administered_schools(&state.db, &viewer)
         .await
-        .map_err(|e| error_page(t, AppError::from(e)))?;
-    let mine: Vec<school::Model> = schools
-        .into_iter()
-        .filter(|s| viewer.administers_school(s.id))
-        .collect();
+        .map_err(|e| error_page(t, e))?;
     let chosen = match school_param {
         Some(id) => match mine.iter().find(|s| s.id == id) {
             Some(school) => Some(school.clone()),

@@ -228,6 +228,26 @@ pub struct AuditFilter {
     pub to: Option<DateTime<Utc>>,
 }
 
+/// The display names of the accounts that acted in some events (events the caller has
+/// already been allowed to read), in one statement.
+pub async fn actor_names(
+    db: &impl ConnectionTrait,
+    events: &[audit_event::Model],
+) -> AppResult<std::collections::HashMap<i64, String>> {
+    use dnevnik_entities::account;
+    let actors: Vec<i64> = events.iter().filter_map(|e| e.actor_account_id).collect();
+    if actors.is_empty() {
+        return Ok(Default::default());
+    }
+    Ok(account::Entity::find()
+        .filter(account::Column::Id.is_in(actors))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a.display_name))
+        .collect())
+}
+
 /// A page of the audit log, newest first: department administrators see everything, school
 /// administrators their schools' events.
 pub async fn search(

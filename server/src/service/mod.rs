@@ -20,5 +20,6 @@ pub mod publishing;
 pub mod rate_limit;
 pub mod records;
 pub mod refusal_reasons;
+pub mod roster;
 pub mod structure;
 pub mod writer;

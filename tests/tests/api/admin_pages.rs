@@ -463,3 +463,109 @@ async fn the_back_office_answers_errors_with_pages_not_json() {
         assert!(body.contains("Кабинет администратора"), "{path}: {body}");
     }
 }
+
+#[tokio::test]
+async fn a_form_with_a_missing_field_gets_a_page_and_changes_nothing() {
+    let app = TestApp::spawn_demo().await;
+    admin_login(&app, "admin", "demo-admin").await;
+    let token = csrf(&app, "/admin").await;
+    let guardianships = first_id(&app, "SELECT COUNT(*) AS n FROM guardianships").await;
+    // The unlink form names the student to go back to; without it the form is incomplete.
+    let response = app
+        .client
+        .post(app.url("/admin/guardianships/1/unlink"))
+        .form(&[("csrf", token.as_str())])
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(response.status(), 400);
+    let kind = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(kind.starts_with("text/html"), "{kind}");
+    let body = response.text().await.unwrap_or_default();
+    assert!(body.contains("Кабинет администратора"), "{body}");
+    assert_eq!(
+        first_id(&app, "SELECT COUNT(*) AS n FROM guardianships").await,
+        guardianships
+    );
+    // The same form without its token is refused before it is read.
+    let stale = app
+        .client
+        .post(app.url("/admin/guardianships/1/unlink"))
+        .form(&[("student_id", "1")])
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(stale.status(), 403);
+}
+
+#[tokio::test]
+async fn the_classes_page_counts_current_students_and_those_without_a_sign_in() {
+    let app = TestApp::spawn_demo().await;
+    admin_login(&app, "admin", "demo-admin").await;
+    let class = first_id(&app, "SELECT MIN(id) AS n FROM class_units").await;
+    // One student leaves (not counted any more), one gets an account of their own.
+    let leaver = first_id(
+        &app,
+        &format!(
+            "SELECT MIN(id) AS n FROM students WHERE class_unit_id = {class} AND account_id IS NULL"
+        ),
+    )
+    .await;
+    let account = first_id(&app, "SELECT MIN(id) AS n FROM accounts").await;
+    use sea_orm::ConnectionTrait;
+    app.db
+        .execute_unprepared(&format!(
+            "UPDATE students SET left_on = '2026-09-01' WHERE id = {leaver}"
+        ))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let linked = first_id(
+        &app,
+        &format!(
+            "SELECT MIN(id) AS n FROM students WHERE class_unit_id = {class} \
+             AND account_id IS NULL AND left_on IS NULL"
+        ),
+    )
+    .await;
+    app.db
+        .execute_unprepared(&format!(
+            "UPDATE students SET account_id = {account} WHERE id = {linked}"
+        ))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let current = first_id(
+        &app,
+        &format!(
+            "SELECT COUNT(*) AS n FROM students WHERE class_unit_id = {class} AND left_on IS NULL"
+        ),
+    )
+    .await;
+    let unlinked = first_id(
+        &app,
+        &format!(
+            "SELECT COUNT(*) AS n FROM students WHERE class_unit_id = {class} \
+             AND left_on IS NULL AND account_id IS NULL"
+        ),
+    )
+    .await;
+    assert!(unlinked < current, "{unlinked} of {current}");
+    let html = app
+        .get("/admin/classes")
+        .await
+        .text()
+        .await
+        .unwrap_or_default();
+    let name = {
+        let row = html
+            .split("<tr><td>")
+            .nth(1)
+            .unwrap_or_else(|| panic!("no class rows: {html}"));
+        row.split("</td>").nth(1).unwrap_or_default().to_owned()
+    };
+    assert_eq!(name, format!("<td>{current} ({unlinked} без входа)"));
+}
