@@ -11,8 +11,10 @@ use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
 
 use crate::config::Config;
+#[cfg(feature = "demo")]
+use crate::seed;
 use crate::state::{App, AppState, Metrics};
-use crate::{db, graphql, http, seed};
+use crate::{db, graphql, http};
 
 /// How long closing the database and live updates may take once serving has stopped.
 const CLEANUP: std::time::Duration = std::time::Duration::from_secs(1);
@@ -41,6 +43,7 @@ impl Application {
         db::migrate(&db)
             .await
             .context("cannot apply database migrations")?;
+        #[cfg(feature = "demo")]
         if config.demo_enabled() && seed::demo::is_empty(&db).await? {
             let today = config.clock.today_in(crate::clock::MOSCOW);
             seed::demo::seed(&db, today, &config)
@@ -58,17 +61,21 @@ impl Application {
         }
         let schema = graphql::build_schema(&config);
         let providers = crate::auth::oidc::Providers::from_config(&config)?;
+        #[cfg(feature = "demo")]
         if config.demo_enabled() {
             let issuer = crate::http::dev_idp::issuer(&config.public_url());
             crate::auth::identity::rekey_dev_identities(&db, &issuer)
                 .await
                 .map_err(|e| anyhow::anyhow!("cannot update development identities: {e:?}"))?;
         }
+        #[cfg(feature = "demo")]
         let demo_code = if config.demo_enabled() {
             seed::demo::fresh_parent2_code(&db, config.secret_key(), config.clock.now()).await?
         } else {
             None
         };
+        #[cfg(not(feature = "demo"))]
+        let demo_code = None;
         let clock = config.clock.clone();
         clock
             .load_zones(&db)

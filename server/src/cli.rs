@@ -4,8 +4,12 @@
 use anyhow::{Context as _, bail};
 use dnevnik_migration::{Migrator, MigratorTrait};
 
-use crate::config::{Cli, Command, Config, MigrateCommand, SeedCommand, redact_url};
-use crate::{Application, db, graphql, seed};
+#[cfg(feature = "demo")]
+use crate::config::SeedCommand;
+use crate::config::{Cli, Command, Config, MigrateCommand, redact_url};
+#[cfg(feature = "demo")]
+use crate::seed;
+use crate::{Application, db, graphql};
 
 /// Runs the parsed command line.
 pub async fn run(args: Cli) -> anyhow::Result<()> {
@@ -17,7 +21,9 @@ pub async fn run(args: Cli) -> anyhow::Result<()> {
             print!("{}", graphql::sdl());
             Ok(())
         }
+        #[cfg(feature = "demo")]
         Command::Seed(SeedCommand::Demo) => seed_demo(config).await,
+        #[cfg(feature = "demo")]
         Command::Seed(SeedCommand::Synthetic(size)) => {
             config.validate()?;
             let db = db::connect(&config).await?;
@@ -29,7 +35,7 @@ pub async fn run(args: Cli) -> anyhow::Result<()> {
 
 async fn serve(config: Config) -> anyhow::Result<()> {
     let app = Application::build(config).await?;
-    seed::banner::print(app.state(), app.address(), app.demo_code()).await?;
+    crate::banner::print(app.state(), app.address(), app.demo_code()).await?;
     app.run_until_stopped().await
 }
 
@@ -58,6 +64,7 @@ async fn migrate(config: Config, command: MigrateCommand) -> anyhow::Result<()> 
     Ok(())
 }
 
+#[cfg(feature = "demo")]
 async fn seed_demo(config: Config) -> anyhow::Result<()> {
     config.validate()?;
     if config.is_production() {

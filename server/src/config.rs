@@ -36,6 +36,7 @@ pub enum Command {
     PrintSchema,
     /// Fill the database with generated data.
     #[command(subcommand)]
+    #[cfg(feature = "demo")]
     Seed(SeedCommand),
 }
 
@@ -59,7 +60,8 @@ pub enum MigrateCommand {
     Fresh,
 }
 
-/// Data generators.
+/// Data generators (builds with the `demo` feature).
+#[cfg(feature = "demo")]
 #[derive(Debug, Subcommand)]
 pub enum SeedCommand {
     /// The demo school with its demo sign-ins (development only; refused when data exists).
@@ -538,9 +540,10 @@ impl Config {
         self.environment == Environment::Production
     }
 
-    /// Whether demo data and development conveniences are allowed and wanted.
+    /// Whether demo data and development conveniences are allowed and wanted: never in
+    /// production, never in a build without the `demo` feature.
     pub fn demo_enabled(&self) -> bool {
-        !self.is_production() && self.demo
+        cfg!(feature = "demo") && !self.is_production() && self.demo
     }
 
     /// The database URL, falling back to `dnevnik.db` in the working directory.

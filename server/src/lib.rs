@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod app;
 pub mod auth;
+pub mod banner;
 pub mod calendar;
 pub mod cli;
 pub mod clock;
@@ -17,6 +18,9 @@ pub mod http;
 pub mod live;
 pub mod names;
 pub mod policy;
+/// The demo school and synthetic data: only in builds with the `demo` feature (the default,
+/// for `cargo run` and the tests); a production build leaves it out.
+#[cfg(feature = "demo")]
 pub mod seed;
 pub mod service;
 pub mod spreadsheet;

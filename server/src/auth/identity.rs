@@ -138,6 +138,7 @@ pub async fn record_failure(
 
 /// Development only: the built-in provider's issuer includes the port, so identities seeded
 /// under an earlier address are moved to the current one.
+#[cfg(feature = "demo")]
 pub async fn rekey_dev_identities(db: &DatabaseConnection, issuer: &str) -> AppResult<()> {
     external_identity::Entity::update_many()
         .col_expr(

@@ -509,10 +509,15 @@ impl Providers {
     pub fn from_config(config: &crate::config::Config) -> anyhow::Result<Self> {
         let mut providers = Self::default();
         let base = config.public_url();
-        let mut list = config.providers()?;
-        if config.demo_enabled() {
-            list.insert(0, crate::http::dev_idp::client_config(&base));
-        }
+        let list = config.providers()?;
+        #[cfg(feature = "demo")]
+        let list = {
+            let mut list = list;
+            if config.demo_enabled() {
+                list.insert(0, crate::http::dev_idp::client_config(&base));
+            }
+            list
+        };
         for provider in list {
             let redirect = format!("{base}/auth/oidc/{}/callback", provider.name);
             let entry = match provider.kind {

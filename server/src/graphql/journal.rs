@@ -4,8 +4,7 @@
 
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObject};
 use dnevnik_entities::enums::{FinalMarkValue, LessonStatus, RemarkKind};
-use dnevnik_entities::{control_form, mark};
-use sea_orm::EntityTrait;
+use dnevnik_entities::mark;
 
 use super::context::ContextExt;
 use super::diary::{
@@ -15,8 +14,8 @@ use super::diary::{
 use super::ids::{self, Kind};
 use super::scalars::Date;
 use crate::error::{AppError, AppResult};
-use crate::service::diary::MarkView;
 use crate::service::journal::{self, Presence};
+use crate::service::nodes;
 
 impl From<LessonStatusValue> for LessonStatus {
     fn from(value: LessonStatusValue) -> Self {
@@ -259,14 +258,7 @@ pub struct FinalMarkPayload {
 }
 
 async fn mark_view(ctx: &Context<'_>, row: mark::Model) -> AppResult<Mark> {
-    let control_form = match row.control_form_id {
-        Some(id) => control_form::Entity::find_by_id(id).one(ctx.db()?).await?,
-        None => None,
-    };
-    Ok(Mark(MarkView {
-        mark: row,
-        control_form,
-    }))
+    Ok(Mark(nodes::with_control_form(ctx.db()?, row).await?))
 }
 
 fn maybe_id(value: MaybeUndefined<ID>, kind: Kind) -> AppResult<Option<Option<i64>>> {

@@ -40,7 +40,7 @@ use crate::config::Config;
 use crate::error::{AppError, AppResult};
 use crate::policy::{StudentRef, require_student};
 use crate::service::communication as comms;
-use crate::service::diary::MarkView;
+use crate::service::nodes;
 
 pub use self::context::RequestContext;
 pub use self::limits::DocumentLimits;
@@ -368,88 +368,19 @@ async fn node(ctx: &Context<'_>, kind: Kind, id: i64) -> AppResult<Node> {
             }
             Node::Lesson(Lesson(lesson))
         }
-        Kind::Mark => {
-            let mark = e::mark::Entity::find_by_id(id)
-                .one(db)
-                .await?
-                .filter(|m| m.deleted_at.is_none())
-                .ok_or_else(not_found)?;
-            let student = load::<e::student::Entity>(ctx, mark.student_id)
-                .await?
-                .ok_or_else(not_found)?;
-            let access = require_student(viewer, StudentRef::from(&student))?;
-            if !access.covers_subject(mark.subject_id) {
-                return Err(not_found());
-            }
-            let control_form = match mark.control_form_id {
-                Some(form) => load::<e::control_form::Entity>(ctx, form).await?,
-                None => None,
-            };
-            Node::Mark(Mark(MarkView { mark, control_form }))
-        }
-        Kind::Homework => {
-            let homework = e::homework::Entity::find_by_id(id)
-                .one(db)
-                .await?
-                .ok_or_else(not_found)?;
-            if !viewer.member_of_class(homework.class_unit_id, homework.school_id) {
-                return Err(not_found());
-            }
-            Node::Homework(Homework(homework))
-        }
-        Kind::NewsItem => {
-            let item = e::news_item::Entity::find_by_id(id)
-                .one(db)
-                .await?
-                .ok_or_else(not_found)?;
-            let visible = item.withdrawn_at.is_none()
-                && viewer.may(crate::policy::Permission::ReadPublication {
-                    school_id: item.school_id,
-                    class_unit_id: item.class_unit_id,
-                });
-            if !visible {
-                return Err(not_found());
-            }
-            Node::NewsItem(NewsItem(item))
-        }
-        Kind::Event => {
-            let event = e::event::Entity::find_by_id(id)
-                .one(db)
-                .await?
-                .ok_or_else(not_found)?;
-            viewer.authorize(crate::policy::Permission::ReadPublication {
-                school_id: Some(event.school_id),
-                class_unit_id: event.class_unit_id,
-            })?;
-            Node::Event(Event(event))
-        }
+        Kind::Mark => Node::Mark(Mark(nodes::mark(db, viewer, id).await?)),
+        Kind::Homework => Node::Homework(Homework(nodes::homework(db, viewer, id).await?)),
+        Kind::NewsItem => Node::NewsItem(NewsItem(nodes::news_item(db, viewer, id).await?)),
+        Kind::Event => Node::Event(Event(nodes::event(db, viewer, id).await?)),
         Kind::ForumThread => {
-            let thread = e::forum_thread::Entity::find_by_id(id)
-                .one(db)
-                .await?
-                .ok_or_else(not_found)?;
-            if !comms::may_read_thread(viewer, &thread) {
-                return Err(not_found());
-            }
-            Node::ForumThread(ForumThread::one(thread))
+            Node::ForumThread(ForumThread::one(nodes::forum_thread(db, viewer, id).await?))
         }
         Kind::Conversation => {
-            comms::participation(db, viewer, id)
-                .await?
-                .ok_or_else(not_found)?;
-            let model = e::conversation::Entity::find_by_id(id)
-                .one(db)
-                .await?
-                .ok_or_else(not_found)?;
-            let unread = comms::unread_counts(db, viewer)
-                .await?
-                .get(&id)
-                .copied()
-                .unwrap_or(0);
+            let found = nodes::conversation(db, viewer, id).await?;
             Node::Conversation(Conversation {
-                siblings: std::sync::Arc::new([model.id]),
-                model,
-                unread,
+                siblings: std::sync::Arc::new([found.conversation.id]),
+                model: found.conversation,
+                unread: found.unread,
             })
         }
         Kind::AccessApplication => Node::AccessApplication(backoffice::AccessApplication::one(

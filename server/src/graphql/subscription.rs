@@ -5,9 +5,8 @@
 //! [`crate::live`], which every replica hears through the database.
 
 use async_graphql::{Context, Enum, ID, SimpleObject, Subscription};
-use dnevnik_entities::{conversation_participant, mark, student};
 use futures::Stream;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::DatabaseConnection;
 use tokio::sync::broadcast::{Receiver, error::RecvError};
 
 use super::communication::Message;
@@ -17,8 +16,8 @@ use super::ids::{self, Kind};
 use crate::auth::session::{self, SessionPolicy};
 use crate::error::{AppError, AppResult};
 use crate::live::LiveEvent;
-use crate::policy::{StudentRef, Viewer, require_student};
-use crate::service::diary::MarkView;
+use crate::policy::Viewer;
+use crate::service::{self, nodes, watch::MarkChange};
 
 /// What happened to a mark.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
@@ -112,11 +111,7 @@ impl SubscriptionRoot {
         let request = ctx.request()?;
         let viewer = ctx.viewer()?;
         let student_id = ids::decode(&student_id, Kind::Student)?;
-        let student = student::Entity::find_by_id(student_id)
-            .one(&request.db)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        require_student(viewer, StudentRef::from(&student))?;
+        nodes::student_access(&request.db, viewer, student_id).await?;
         // Subscribed before answering, so nothing committed from now on is missed.
         let receiver = request.live.subscribe();
         let watch = Watch {
@@ -181,7 +176,7 @@ impl SubscriptionRoot {
                     else {
                         continue;
                     };
-                    match message_received(&watch, me, conversation_id, message_id).await {
+                    match message_received(&watch, conversation_id, message_id).await {
                         Ok(Some(received)) => return Some((received, (receiver, watch))),
                         Ok(None) => continue,
                         Err(_) => return None,
@@ -200,71 +195,40 @@ async fn mark_update(
     mark_id: i64,
 ) -> AppResult<Option<MarkUpdate>> {
     let viewer = watch.viewer().await?.ok_or(AppError::Unauthenticated)?;
-    let student = student::Entity::find_by_id(student_id)
-        .one(&watch.db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let access = require_student(&viewer, StudentRef::from(&student))?;
-    let Some(row) = mark::Entity::find_by_id(mark_id).one(&watch.db).await? else {
+    let Some(change) = service::watch::mark(&watch.db, &viewer, student_id, mark_id).await? else {
         return Ok(None);
     };
-    if row.student_id != student_id || !access.covers_subject(row.subject_id) {
-        return Ok(None);
-    }
-    let kind = if row.deleted_at.is_some() {
-        MarkUpdateKind::Deleted
-    } else if row.created_at == row.updated_at {
-        MarkUpdateKind::Recorded
-    } else {
-        MarkUpdateKind::Changed
-    };
-    let mark = match kind {
-        MarkUpdateKind::Deleted => None,
-        _ => {
-            let control_form = match row.control_form_id {
-                Some(id) => {
-                    dnevnik_entities::control_form::Entity::find_by_id(id)
-                        .one(&watch.db)
-                        .await?
-                }
-                None => None,
-            };
-            Some(Mark(MarkView {
-                mark: row.clone(),
-                control_form,
-            }))
-        }
+    let (kind, id, mark) = match change {
+        MarkChange::Recorded(view) => (MarkUpdateKind::Recorded, view.mark.id, Some(view)),
+        MarkChange::Changed(view) => (MarkUpdateKind::Changed, view.mark.id, Some(view)),
+        MarkChange::Deleted(id) => (MarkUpdateKind::Deleted, id, None),
     };
     Ok(Some(MarkUpdate {
         kind,
-        mark_id: ids::encode(Kind::Mark, row.id),
-        mark,
+        mark_id: ids::encode(Kind::Mark, id),
+        mark: mark.map(Mark),
     }))
 }
 
 /// The message of one event, if the viewer (still signed in) takes part in its conversation.
 async fn message_received(
     watch: &Watch,
-    me: i64,
     conversation_id: i64,
     message_id: i64,
 ) -> AppResult<Option<MessageReceived>> {
-    watch.viewer().await?.ok_or(AppError::Unauthenticated)?;
-    let participants = conversation_participant::Entity::find()
-        .filter(conversation_participant::Column::ConversationId.eq(conversation_id))
-        .all(&watch.db)
-        .await?;
-    let Some(mine) = participants.iter().find(|p| p.account_id == me).cloned() else {
-        return Ok(None);
-    };
-    let Some(row) = dnevnik_entities::message::Entity::find_by_id(message_id)
-        .one(&watch.db)
-        .await?
+    let viewer = watch.viewer().await?.ok_or(AppError::Unauthenticated)?;
+    let Some(arrived) =
+        service::watch::message(&watch.db, &viewer, conversation_id, message_id).await?
     else {
         return Ok(None);
     };
     Ok(Some(MessageReceived {
         conversation_id: ids::encode(Kind::Conversation, conversation_id),
-        message: Message::new(row, me, &mine, &participants),
+        message: Message::new(
+            arrived.message,
+            viewer.account_id(),
+            &arrived.mine,
+            &arrived.participants,
+        ),
     }))
 }

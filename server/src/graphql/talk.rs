@@ -3,7 +3,6 @@
 
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use dnevnik_entities::enums::{EventKind, ForumAddressee, NewsKind};
-use sea_orm::EntityTrait;
 
 use super::communication::{
     Conversation, Event, EventKindValue, ForumAddresseeValue, ForumPost, ForumThread, Message,
@@ -15,7 +14,7 @@ use super::page::Page;
 use super::scalars::DateTime;
 use crate::error::AppResult;
 use crate::policy::contacts::{self, ContactRole};
-use crate::service::{communication as comms, forum, messaging, publishing};
+use crate::service::{forum, messaging, nodes, publishing};
 
 impl From<NewsKindValue> for NewsKind {
     fn from(value: NewsKindValue) -> Self {
@@ -610,21 +609,11 @@ impl TalkMutation {
 }
 
 async fn conversation(ctx: &Context<'_>, id: i64) -> AppResult<Conversation> {
-    let viewer = ctx.viewer()?;
-    let db = ctx.db()?;
-    let model = dnevnik_entities::conversation::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or(crate::error::AppError::NotFound)?;
-    let unread = comms::unread_counts(db, viewer)
-        .await?
-        .get(&id)
-        .copied()
-        .unwrap_or(0);
+    let found = nodes::conversation(ctx.db()?, ctx.viewer()?, id).await?;
     Ok(Conversation {
-        siblings: std::sync::Arc::new([model.id]),
-        model,
-        unread,
+        siblings: std::sync::Arc::new([found.conversation.id]),
+        model: found.conversation,
+        unread: found.unread,
     })
 }
 

@@ -3,6 +3,7 @@
 
 pub mod caller;
 pub mod cookies;
+#[cfg(feature = "demo")]
 pub mod dev_idp;
 mod graphql;
 pub(crate) mod pages;
@@ -37,12 +38,15 @@ const BODY_LIMIT: usize = 64 * 1024;
 /// Builds the whole router over the shared state.
 pub fn router(state: AppState) -> Router {
     let timeout = state.config.request_timeout();
-    let mut routes = Router::new()
+    let routes = Router::new()
         .merge(pages::routes())
         .merge(crate::admin::routes());
-    if state.config.demo_enabled() {
-        routes = routes.merge(dev_idp::routes());
-    }
+    #[cfg(feature = "demo")]
+    let routes = if state.config.demo_enabled() {
+        routes.merge(dev_idp::routes())
+    } else {
+        routes
+    };
     routes
         .route("/graphql", get(graphql::graphiql).post(graphql::execute))
         .route("/graphql/ws", get(ws::subscribe))

@@ -2,7 +2,6 @@
 //! benchmarks. Both share one school generator, so the demo is a small synthetic school plus
 //! the demo sign-ins.
 
-pub mod banner;
 pub mod calendar;
 pub mod content;
 pub mod demo;

@@ -7,7 +7,8 @@ use crate::config::redact_url;
 use crate::db;
 use crate::state::AppState;
 
-use super::demo::{self, DEMO_PARENTS, DEMO_SIGN_INS};
+#[cfg(feature = "demo")]
+use crate::seed::demo::{self, DEMO_PARENTS, DEMO_SIGN_INS};
 
 /// Prints the start-up banner.
 pub async fn print(
@@ -15,6 +16,8 @@ pub async fn print(
     address: SocketAddr,
     demo_code: Option<&str>,
 ) -> anyhow::Result<()> {
+    #[cfg(not(feature = "demo"))]
+    let _ = demo_code;
     let config = &state.config;
     let base = match &config.public_url {
         Some(_) => config.public_url(),
@@ -38,6 +41,7 @@ pub async fn print(
     println!(
         "  Health:        {base}/healthz   Readiness: {base}/readyz   Metrics: {base}/metrics"
     );
+    #[cfg(feature = "demo")]
     if config.demo_enabled() && demo::has_demo_sign_ins(&state.db).await? {
         println!();
         println!("Demo sign-ins (development only):");
