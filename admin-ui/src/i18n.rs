@@ -306,133 +306,39 @@ const PHRASES: &[(&str, &str, &str)] = &[
 /// the Russian the back-office shows. A message not listed here is never shown as it is: the
 /// page says only that the action failed, so that text carried in a link cannot put words of
 /// someone else's on an administrator's screen.
-const SERVICE_MESSAGES: &[(&str, &str)] = &[
-    ("Sign in to continue.", "Войдите, чтобы продолжить."),
+/// The refusals that carry no reason of their own, by the API's error code: code, Russian,
+/// English. Refusals with a reason are translated by the server's reason catalogue.
+const ERROR_CODES: &[(&str, &str, &str)] = &[
     (
-        "You are not allowed to do this.",
+        "UNAUTHENTICATED",
+        "Войдите, чтобы продолжить.",
+        "Sign in to continue.",
+    ),
+    (
+        "FORBIDDEN",
         "У вас нет прав на это действие.",
+        "You are not allowed to do this.",
     ),
-    ("Not found.", "Не найдено."),
-    ("Internal error.", "Внутренняя ошибка."),
+    ("NOT_FOUND", "Не найдено.", "Not found."),
     (
-        "Someone changed this at the same moment. Reload and try again.",
-        "Эти данные только что изменил кто-то другой. Обновите страницу и попробуйте ещё раз.",
-    ),
-    (
-        "Too many attempts. Try again later.",
+        "RATE_LIMITED",
         "Слишком много попыток. Попробуйте позже.",
+        "Too many attempts. Try again later.",
     ),
     (
-        "The diary cannot reach its database right now; nothing was saved. Try again in a minute.",
+        "UNAVAILABLE",
         "Дневник сейчас не может связаться со своей базой данных; ничего не сохранено. Попробуйте через минуту.",
-    ),
-    (
-        "Text may not contain control characters (only tabs and line breaks).",
-        "Текст не может содержать управляющие символы (допустимы только табуляция и перевод строки).",
-    ),
-    (
-        "A reason with this code exists.",
-        "Причина с таким кодом уже есть.",
-    ),
-    (
-        "A school student is between 5 and 20 years old.",
-        "Школьнику от 5 до 20 лет: проверьте дату рождения.",
-    ),
-    (
-        "Choose at least one reason.",
-        "Выберите хотя бы одну причину.",
-    ),
-    (
-        "Choose reasons from the catalogue.",
-        "Выберите причины из справочника.",
-    ),
-    (
-        "Enter a name of 1 to 100 characters.",
-        "Введите имя длиной от 1 до 100 символов.",
-    ),
-    (
-        "Enter a title of 1 to 300 characters.",
-        "Введите название длиной от 1 до 300 символов.",
-    ),
-    (
-        "Enter only the last 2 to 4 digits of the document number.",
-        "Введите только последние 2–4 цифры номера документа.",
-    ),
-    ("Enter the class, e.g. 5А.", "Укажите класс, например 5А."),
-    (
-        "Explain the refusal in the comment.",
-        "Поясните отказ в комментарии.",
-    ),
-    (
-        "Match the child to a student record before approving.",
-        "Перед одобрением сопоставьте ребёнка с учеником школы.",
-    ),
-    (
-        "Name the day (1 to 200 characters).",
-        "Назовите день (от 1 до 200 символов).",
-    ),
-    (
-        "No such student at this school.",
-        "В этой школе нет такого ученика.",
-    ),
-    (
-        "Only an issued or printed code can be handed over.",
-        "Выдать можно только созданный или напечатанный код.",
-    ),
-    (
-        "Students apply for student access themselves; parents and guardians for parent access.",
-        "Доступ ученика запрашивает сам ученик, доступ родителя — родитель или законный представитель.",
-    ),
-    (
-        "The application cannot be received in the future.",
-        "Дата приёма заявления не может быть в будущем.",
-    ),
-    (
-        "The application has already been decided.",
-        "По заявлению уже принято решение.",
-    ),
-    (
-        "The code is already used, expired or revoked.",
-        "Код уже использован, истёк или отозван.",
-    ),
-    (
-        "The code was used; issue a new one from the student's page.",
-        "Код использован; выпустите новый на странице ученика.",
-    ),
-    ("The comment is too long.", "Комментарий слишком длинный."),
-    (
-        "The date is more than a year ago.",
-        "Дата больше чем год назад.",
-    ),
-    (
-        "The documents are incomplete: refuse the application or register the missing documents.",
-        "Документы неполные: откажите в заявлении или отметьте недостающие документы.",
-    ),
-    (
-        "This is not an e-mail address.",
-        "Это не адрес электронной почты.",
-    ),
-    (
-        "Use lowercase letters, digits and underscores.",
-        "Используйте строчные латинские буквы, цифры и знак подчёркивания.",
+        "The diary cannot reach its database right now; nothing was saved. Try again in a minute.",
     ),
 ];
 
 impl Texts {
-    /// A service's message in this language; anything unknown becomes "the action failed".
-    pub fn service_message(&self, english: &str) -> &'static str {
-        SERVICE_MESSAGES
-            .iter()
-            .find(|(en, _)| *en == english)
-            .map_or_else(
-                || self.get("action_failed"),
-                |(en, ru)| if self.en { *en } else { *ru },
-            )
-    }
-
-    /// Every service message the back-office knows, in English, for tests.
-    pub fn service_messages() -> impl Iterator<Item = &'static str> {
-        SERVICE_MESSAGES.iter().map(|(en, _)| *en)
+    /// The text of an error code without a reason; anything else says the action failed.
+    pub fn error_code(&self, code: &str) -> &'static str {
+        ERROR_CODES.iter().find(|(c, _, _)| *c == code).map_or_else(
+            || self.get("action_failed"),
+            |(_, ru, en)| if self.en { *en } else { *ru },
+        )
     }
 
     /// The phrase for a key in this language.
@@ -470,26 +376,18 @@ mod tests {
     }
 
     #[test]
-    fn service_messages_are_translated_and_unknown_text_is_not_repeated() {
+    fn error_codes_are_translated_and_unknown_ones_are_not_repeated() {
         let ru = Texts { en: false };
         let en = Texts { en: true };
+        assert_eq!(ru.error_code("NOT_FOUND"), "Не найдено.");
+        assert_eq!(en.error_code("NOT_FOUND"), "Not found.");
         assert_eq!(
-            ru.service_message("Choose at least one reason."),
-            "Выберите хотя бы одну причину."
-        );
-        assert_eq!(
-            en.service_message("Choose at least one reason."),
-            "Choose at least one reason."
-        );
-        assert_eq!(
-            ru.service_message("Call +7 900 000-00-00 to confirm your account."),
+            ru.error_code("Call +7 900 000-00-00 to confirm your account."),
             ru.get("action_failed")
         );
-        assert_eq!(en.service_message(""), en.get("action_failed"));
-        let mut seen = std::collections::HashSet::new();
-        for (english, russian) in SERVICE_MESSAGES {
-            assert!(seen.insert(*english), "duplicate {english}");
-            assert!(!russian.is_empty() && russian != english, "{english}");
+        assert_eq!(en.error_code(""), en.get("action_failed"));
+        for (code, russian, english) in ERROR_CODES {
+            assert!(!russian.is_empty() && russian != english, "{code}");
         }
     }
 }

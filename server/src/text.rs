@@ -3,10 +3,6 @@
 //! or corrupt exports, so they are refused at the edge (GraphQL values and variables, forms
 //! and query strings) on both engines, before any service sees them.
 
-/// The one refusal every transport gives.
-pub const CONTROL_CHARACTERS: &str =
-    "Text may not contain control characters (only tabs and line breaks).";
-
 /// Whether `text` holds a character no field accepts: a C0 control other than tab, line feed
 /// and carriage return, DEL, or a C1 control.
 pub fn has_forbidden_control(text: &str) -> bool {

@@ -22,7 +22,7 @@ use super::shared::{
     PAGE, SchoolQuery, back_to, field, full, kind_label, notices, show, status_label,
 };
 use super::{day, error_page};
-use crate::error::AppError;
+use crate::error::{AppError, Reason};
 use crate::http::pages::{render, with_cookies};
 use crate::service::{applications, refusal_reasons};
 use crate::state::AppState;
@@ -109,7 +109,12 @@ pub async fn queue(
     let status = match q.status.as_deref().filter(|s| !s.is_empty()) {
         Some(s) => match parse_status(s) {
             Some(status) => Some(status),
-            None => return error_page(admin.t(), AppError::bad_input("status", "Unknown status.")),
+            None => {
+                return error_page(
+                    admin.t(),
+                    AppError::bad_input("status", Reason::UnknownStatus),
+                );
+            }
         },
         None => None,
     };
@@ -239,12 +244,12 @@ pub async fn register(
     let outcome = async {
         let school_id = admin.school_id()?;
         let birth = NaiveDate::parse_from_str(field(&values, "child_birth_date"), "%Y-%m-%d")
-            .map_err(|_| AppError::bad_input("childBirthDate", "Enter the birth date."))?;
+            .map_err(|_| AppError::bad_input("childBirthDate", Reason::BirthDateMissing))?;
         let received = match field(&values, "received_on") {
             "" => None,
             value => Some(
                 NaiveDate::parse_from_str(value, "%Y-%m-%d")
-                    .map_err(|_| AppError::bad_input("receivedOn", "Enter the date of receipt."))?,
+                    .map_err(|_| AppError::bad_input("receivedOn", Reason::ReceivedMissing))?,
             ),
         };
         let relation = match field(&values, "relation") {
@@ -307,7 +312,7 @@ pub async fn register(
         .into_response(),
         Err(AppError::Internal(cause)) => error_page(admin.t(), AppError::Internal(cause)),
         Err(err) => {
-            admin.shell.error = Some(admin.t().service_message(&err.message()).to_owned());
+            admin.shell.error = Some(super::error_text(admin.t(), &err));
             let field_name = match &err {
                 AppError::BadUserInput { field, .. } => field.clone(),
                 _ => None,

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::error_page;
 use super::extract::{AdminForm, AdminPage};
 use super::shared::{SchoolQuery, back_to, notices, show};
-use crate::error::AppError;
+use crate::error::{AppError, Reason};
 use crate::service::calendar_days;
 use crate::state::AppState;
 
@@ -18,24 +18,15 @@ use crate::state::AppState;
 pub struct YearQuery {
     #[serde(default)]
     year: Option<i32>,
-    #[serde(default)]
-    done: Option<String>,
-    #[serde(default)]
-    error: Option<String>,
 }
 
 pub async fn calendar(
     State(state): State<AppState>,
     AdminPage(mut admin): AdminPage,
     Query(q): Query<YearQuery>,
+    Query(notice): Query<SchoolQuery>,
 ) -> Response {
-    notices(
-        &mut admin,
-        &SchoolQuery {
-            done: q.done.clone(),
-            error: q.error.clone(),
-        },
-    );
+    notices(&mut admin, &notice);
     let t = admin.t();
     let year = q
         .year
@@ -94,7 +85,7 @@ pub async fn set_day(
                 .await
                 .map(|_| ())
         }
-        Err(_) => Err(AppError::bad_input("date", "Enter a date.")),
+        Err(_) => Err(AppError::bad_input("date", Reason::DateMissing)),
     };
     back_to("/admin/calendar", &admin, outcome)
 }
@@ -106,7 +97,7 @@ pub async fn remove_day(
 ) -> Response {
     let outcome = match NaiveDate::parse_from_str(&form.date, "%Y-%m-%d") {
         Ok(date) => calendar_days::remove(&state.db, &admin.viewer, date, admin.ip()).await,
-        Err(_) => Err(AppError::bad_input("date", "Enter a date.")),
+        Err(_) => Err(AppError::bad_input("date", Reason::DateMissing)),
     };
     back_to("/admin/calendar", &admin, outcome)
 }

@@ -28,7 +28,7 @@ use dnevnik_entities::enums::SessionKind;
 use dnevnik_entities::school;
 
 use crate::auth::session::{self, ADMIN_COOKIE};
-use crate::error::AppError;
+use crate::error::{AppError, Reason};
 use crate::http::cookies;
 use crate::http::pages::{csrf_token, message};
 use crate::policy::{Permission, Viewer};
@@ -135,7 +135,7 @@ impl Admin {
         self.school
             .as_ref()
             .map(|s| s.id)
-            .ok_or_else(|| AppError::bad_input("school", "Choose a school."))
+            .ok_or_else(|| AppError::bad_input("school", Reason::SchoolNotChosen))
     }
 
     /// The language.
@@ -167,10 +167,19 @@ impl Admin {
 pub(crate) fn error_page(t: Texts, err: AppError) -> Response {
     err.log();
     let text = match &err {
-        AppError::Internal(_) => t.get("action_failed"),
-        other => t.service_message(&other.message()),
+        AppError::Internal(_) => t.get("action_failed").to_owned(),
+        other => error_text(t, other),
     };
-    message(err.status(), t.get("backoffice"), text)
+    message(err.status(), t.get("backoffice"), &text)
+}
+
+/// What an error says to a clerk, in the page's language: its reason translated by code, or
+/// the text of its error code. Never the English message.
+pub(crate) fn error_text(t: Texts, err: &AppError) -> String {
+    match err.reason() {
+        Some(reason) => reason.text(t.en),
+        None => t.error_code(err.code()).to_owned(),
+    }
 }
 
 /// Who the back-office request is from: the admin session cookie, an administrator, and the
@@ -291,52 +300,21 @@ pub fn day(date: chrono::NaiveDate) -> String {
 mod tests {
     use dnevnik_admin_ui::i18n::Texts;
 
-    /// The services behind the back-office's forms, whose messages an administrator reads.
-    const SOURCES: &[(&str, &str)] = &[
-        ("applications", include_str!("../service/applications.rs")),
-        ("codes", include_str!("../service/codes/mod.rs")),
-        (
-            "refusal_reasons",
-            include_str!("../service/refusal_reasons.rs"),
-        ),
-        ("calendar_days", include_str!("../service/calendar_days.rs")),
-        ("guardianships", include_str!("../service/guardianships.rs")),
-        ("error", include_str!("../error.rs")),
-        ("text", include_str!("../text.rs")),
-    ];
-
-    /// The string literals of a source that read as sentences for people: a capital first,
-    /// a full stop last.
-    fn sentences(source: &str) -> impl Iterator<Item = &str> {
-        source
-            .split('"')
-            .skip(1)
-            .step_by(2)
-            .filter(|s| s.starts_with(|c: char| c.is_ascii_uppercase()))
-            .filter(|s| s.ends_with('.') && s.contains(' '))
-    }
+    use super::error_text;
+    use crate::error::{AppError, Reason};
 
     #[test]
-    fn every_message_of_the_back_office_services_has_a_russian_text() {
-        let known: Vec<&str> = Texts::service_messages().collect();
-        let mut missing = Vec::new();
-        for (name, source) in SOURCES {
-            for sentence in sentences(source) {
-                if !known.contains(&sentence) {
-                    missing.push(format!("{name}: {sentence}"));
-                }
-            }
-        }
-        assert!(missing.is_empty(), "untranslated: {missing:#?}");
-    }
-
-    #[test]
-    fn every_translated_message_is_still_said_somewhere() {
-        for english in Texts::service_messages() {
-            assert!(
-                SOURCES.iter().any(|(_, source)| source.contains(english)),
-                "stale translation: {english}"
-            );
-        }
+    fn a_clerk_reads_the_reason_in_the_page_s_language() {
+        let ru = Texts { en: false };
+        let en = Texts { en: true };
+        let err = AppError::bad_input("reasonIds", Reason::NoReason);
+        assert_eq!(error_text(ru, &err), "Выберите хотя бы одну причину.");
+        assert_eq!(error_text(en, &err), "Choose at least one reason.");
+        let long = AppError::bad_input("comment", Reason::TooLong { max: 2000 });
+        assert_eq!(error_text(ru, &long), "Не более 2000 символов.");
+        assert_eq!(
+            error_text(ru, &AppError::Forbidden),
+            "У вас нет прав на это действие."
+        );
     }
 }

@@ -12,7 +12,7 @@ use dnevnik_entities::enums::{AccessKind, ApplicationStatus};
 use serde::Deserialize;
 
 use super::{Admin, error_page};
-use crate::error::AppError;
+use crate::error::{AppError, Reason};
 use crate::http::pages::{message, render, with_cookies};
 
 pub(super) type Peer = ConnectInfo<SocketAddr>;
@@ -24,6 +24,8 @@ pub struct SchoolQuery {
     pub(super) done: Option<String>,
     #[serde(default)]
     pub(super) error: Option<String>,
+    #[serde(default)]
+    pub(super) error_params: Option<String>,
 }
 
 /// A form that carries only the CSRF token.
@@ -45,8 +47,19 @@ pub(super) fn notices(admin: &mut Admin, query: &SchoolQuery) {
     if query.done.is_some() {
         admin.shell.notice = Some(admin.t().get("done").to_owned());
     }
-    if let Some(error) = &query.error {
-        admin.shell.error = Some(admin.t().service_message(error).to_owned());
+    if let Some(code) = &query.error {
+        // A reason by code with its numeric parameters, or an error code: never text from the
+        // query string, which anyone can write into a link.
+        let params: serde_json::Map<String, serde_json::Value> = query
+            .error_params
+            .as_deref()
+            .and_then(|p| serde_json::from_str(p).ok())
+            .unwrap_or_default();
+        let t = admin.t();
+        admin.shell.error = Some(match Reason::from_code(code, &params) {
+            Some(reason) => reason.text(t.en),
+            None => t.error_code(code).to_owned(),
+        });
     }
 }
 
@@ -64,10 +77,22 @@ pub(super) fn back_to(path: &str, admin: &Admin, outcome: Result<(), AppError>) 
         Ok(()) => format!("{path}?{school}&done=1"),
         // The real cause is logged once, and the clerk sees a page, not JSON.
         Err(err @ AppError::Internal(_)) => return error_page(admin.t(), err),
-        Err(err) => format!(
-            "{path}?{school}&error={}",
-            url::form_urlencoded::byte_serialize(err.message().as_bytes()).collect::<String>()
-        ),
+        Err(err) => {
+            let mut query = url::form_urlencoded::Serializer::new(String::new());
+            match err.reason() {
+                Some(reason) => {
+                    query.append_pair("error", reason.code());
+                    if !reason.params().is_empty() {
+                        let params = serde_json::Value::Object(reason.params()).to_string();
+                        query.append_pair("error_params", &params);
+                    }
+                }
+                None => {
+                    query.append_pair("error", err.code());
+                }
+            }
+            format!("{path}?{school}&{}", query.finish())
+        }
     };
     Redirect::to(&target).into_response()
 }

@@ -5,7 +5,7 @@ use async_graphql::ID;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 
 /// Node types and their names inside global ids.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -114,7 +114,7 @@ pub fn encode(kind: Kind, id: i64) -> ID {
 
 /// Decodes any global id into its kind and database id.
 pub fn decode_any(id: &ID) -> AppResult<(Kind, i64)> {
-    let invalid = || AppError::bad_input("id", "This is not a valid id.");
+    let invalid = || AppError::bad_input("id", Reason::InvalidId);
     let bytes = URL_SAFE_NO_PAD.decode(id.as_str()).map_err(|_| invalid())?;
     let text = String::from_utf8(bytes).map_err(|_| invalid())?;
     let (name, number) = text.split_once(':').ok_or_else(invalid)?;

@@ -13,7 +13,7 @@ use super::diary::{
 };
 use super::ids::{self, Kind};
 use super::scalars::Date;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 use crate::service::journal::{self, Presence};
 use crate::service::nodes;
 
@@ -366,17 +366,14 @@ impl JournalMutation {
             (None, None) => Presence::Present,
             (Some(AttendanceStatusValue::Late), Some(minutes)) => Presence::Late(minutes),
             (Some(AttendanceStatusValue::Late), None) => {
-                return Err(AppError::bad_input(
-                    "minutesLate",
-                    "Give the minutes of lateness.",
-                ));
+                return Err(AppError::bad_input("minutesLate", Reason::MinutesMissing));
             }
             (Some(AttendanceStatusValue::Absent), None) => Presence::Absent,
             (Some(AttendanceStatusValue::Excused), None) => Presence::Excused,
             (_, Some(_)) => {
                 return Err(AppError::bad_input(
                     "minutesLate",
-                    "Minutes are only for lateness.",
+                    Reason::MinutesOnlyForLateness,
                 ));
             }
         };

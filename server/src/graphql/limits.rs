@@ -13,7 +13,8 @@ use async_graphql::parser::types::{
 use async_graphql::{ErrorExtensions, Positioned, ServerError, ServerResult, Variables};
 use async_graphql_value::{ConstValue, Value};
 
-use crate::text::{CONTROL_CHARACTERS, has_forbidden_control};
+use crate::error::{AppError, Reason};
+use crate::text::has_forbidden_control;
 
 /// Limits on the shape of a document.
 #[derive(Clone, Copy, Debug)]
@@ -211,7 +212,11 @@ pub fn check_text(document: &ExecutableDocument, variables: &Variables) -> Serve
     if clean {
         Ok(())
     } else {
-        Err(rejected(CONTROL_CHARACTERS.to_owned()))
+        // The same refusal, reason and all, as every other transport gives.
+        Err(
+            async_graphql::Error::from(AppError::invalid(Reason::ControlCharacters))
+                .into_server_error(async_graphql::Pos::default()),
+        )
     }
 }
 

@@ -37,7 +37,7 @@ use self::scalars::Date;
 use self::school::{AcademicYear, ClassUnit, School, StaffMember, StudyPeriod, Subject};
 use self::student::{Student, page_size};
 use crate::config::Config;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 use crate::policy::{StudentRef, require_student};
 use crate::service::communication as comms;
 use crate::service::nodes;
@@ -209,10 +209,7 @@ impl DiaryQuery {
     async fn events(&self, ctx: &Context<'_>, from: Date, to: Date) -> AppResult<Vec<Event>> {
         let viewer = ctx.viewer()?;
         if to.0 < from.0 || (to.0 - from.0).num_days() >= 366 {
-            return Err(AppError::bad_input(
-                "to",
-                "Ask for at most a year of events.",
-            ));
+            return Err(AppError::bad_input("to", Reason::EventsRangeTooLong));
         }
         let rows = comms::events(ctx.db()?, ctx.clock()?, viewer, from.0, to.0).await?;
         Ok(rows.into_iter().map(Event).collect())

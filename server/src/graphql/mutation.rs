@@ -8,7 +8,7 @@ use super::communication::Account;
 use super::context::ContextExt;
 use super::ids::{self, Kind};
 use crate::auth::{login, session};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 use crate::service::audit::{self, AuditEntry};
 
 /// A login and password.
@@ -133,10 +133,7 @@ impl AuthMutation {
         let request = ctx.request()?;
         let writer = ctx.writer()?;
         if input.code.len() > 100 || input.label.as_ref().is_some_and(|l| l.chars().count() > 64) {
-            return Err(AppError::bad_input(
-                "code",
-                "This code is not valid. Check it and try again.",
-            ));
+            return Err(AppError::bad_input("code", Reason::InvalidCode));
         }
         let redeemed = crate::service::codes::codebook::redeem(
             &writer,

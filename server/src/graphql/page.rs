@@ -12,7 +12,7 @@ use super::communication::{Conversation, ForumPost, ForumThread, Message, NewsIt
 use super::diary::Mark;
 use super::notifications::Notification;
 use super::talk::Contact;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 
 /// A node and the cursor that points just after it.
 #[derive(SimpleObject)]
@@ -112,7 +112,7 @@ pub fn after<K: PageKey>(cursor: Option<String>) -> AppResult<Option<K>> {
         .map(|c| {
             OpaqueCursor::<K>::decode_cursor(&c)
                 .map(|c| c.0)
-                .map_err(|_| AppError::bad_input("after", "This is not a valid cursor."))
+                .map_err(|_| AppError::bad_input("after", Reason::InvalidCursor))
         })
         .transpose()
 }
@@ -124,7 +124,7 @@ pub fn offset_after(cursor: Option<String>) -> AppResult<i64> {
     match after::<i64>(cursor)? {
         None => Ok(0),
         Some(position) if (0..MAX_POSITION).contains(&position) => Ok(position + 1),
-        Some(_) => Err(AppError::bad_input("after", "This is not a valid cursor.")),
+        Some(_) => Err(AppError::bad_input("after", Reason::InvalidCursor)),
     }
 }
 

@@ -6,7 +6,7 @@ use chrono::{
     DateTime as ChronoDateTime, Datelike, NaiveDate, NaiveTime, SecondsFormat, Utc, Weekday,
 };
 
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 
 /// The years a school diary has any business with. Outside them a date is a typo or a probe,
 /// and week and period arithmetic near chrono's limits would overflow.
@@ -26,7 +26,7 @@ impl Date {
         let week = self.0.week(Weekday::Mon);
         match (week.checked_first_day(), week.checked_last_day()) {
             (Some(monday), Some(sunday)) => Ok((monday, sunday)),
-            _ => Err(AppError::bad_input(argument, OUT_OF_RANGE)),
+            _ => Err(AppError::bad_input(argument, Reason::DateOutOfRange)),
         }
     }
 }

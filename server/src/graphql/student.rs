@@ -27,7 +27,7 @@ use super::loaders;
 use super::page::{self, Page};
 use super::scalars::Date;
 use super::school::{ClassUnit, School, full_name};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 use crate::graphql::cost;
 use crate::policy::{Access, StudentRef, Viewer};
 use crate::service::diary::{self as diary_service, Scoped};
@@ -509,7 +509,9 @@ pub fn page_size(first: Option<i32>) -> AppResult<u64> {
     if !(0..=MAX_PAGE).contains(&first) {
         return Err(AppError::bad_input(
             "first",
-            format!("Ask for between 0 and {MAX_PAGE} items."),
+            Reason::PageSize {
+                max: MAX_PAGE as i64,
+            },
         ));
     }
     Ok(u64::try_from(first).unwrap_or(20))

@@ -574,7 +574,10 @@ impl TalkMutation {
             .map(|id| ids::decode(id, Kind::Account))
             .collect::<AppResult<Vec<i64>>>()
             .map_err(|_| {
-                crate::error::AppError::bad_input("recipientIds", "Choose from your address book.")
+                crate::error::AppError::bad_input(
+                    "recipientIds",
+                    crate::error::Reason::ChooseFromAddressBook,
+                )
             })?;
         let (conversation, message) =
             messaging::start(&writer, &input.subject, &recipients, &input.body).await?;

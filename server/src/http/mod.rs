@@ -179,13 +179,8 @@ async fn refuse_control_characters(request: Request, next: Next) -> Response {
             crate::text::has_forbidden_control(&name) || crate::text::has_forbidden_control(&value)
         })
     };
-    let refused = || {
-        crate::error::AppError::BadUserInput {
-            message: crate::text::CONTROL_CHARACTERS.to_owned(),
-            field: None,
-        }
-        .into_response()
-    };
+    let refused =
+        || crate::error::AppError::invalid(crate::error::Reason::ControlCharacters).into_response();
     if request
         .uri()
         .query()

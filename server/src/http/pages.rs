@@ -21,7 +21,7 @@ use super::cookies;
 use crate::auth::oidc::{CallbackParams, Provider, safe_return_to, save_state, take_state};
 use crate::auth::token::new_token;
 use crate::auth::{identity, login, session};
-use crate::error::AppError;
+use crate::error::{AppError, Reason};
 use crate::policy::{RoleKind, Viewer};
 use crate::service::audit::{self, AuditEntry};
 use crate::service::codes::codebook as access_code;
@@ -522,28 +522,21 @@ async fn link_submit(
 
 /// Why a code was not taken, in the page's words: each refusal of
 /// [`access_code::redeem`] has its own.
-fn link_refusal(err: &AppError) -> &'static str {
+fn link_refusal(err: &AppError) -> String {
     match err {
-        AppError::RateLimited => "Слишком много попыток. Попробуйте позже.",
-        AppError::BadUserInput { message, .. } if message == access_code::NEEDS_CONFIRMED => {
-            "Этот код нельзя использовать с этой учётной записью. Код родителя принимает только \
-             подтверждённая учётная запись Госуслуг: подтвердите её и войдите снова. Код самого \
-             ученика введите точно так, как он напечатан."
+        AppError::RateLimited => "Слишком много попыток. Попробуйте позже.".to_owned(),
+        AppError::BadUserInput {
+            reason: reason @ (Reason::NeedsConfirmedAccount | Reason::StudentCodeForStudent),
+            ..
         }
-        AppError::BadUserInput { message, .. }
-            if message == access_code::STUDENT_CODE_FOR_STUDENT =>
-        {
-            "Это код самого ученика: его вводит ученик в своей учётной записи. Чтобы добавить \
-             ребёнка, введите код родителя из вашего конверта."
-        }
-        AppError::Conflict(message) if message == access_code::ALREADY_LINKED => {
-            "Этот ребёнок уже есть в вашем дневнике."
-        }
-        AppError::Conflict(_) => "У этой учётной записи или у этого ученика уже есть вход ученика.",
+        | AppError::Conflict {
+            reason: reason @ (Reason::AlreadyLinked | Reason::StudentSignInExists),
+            ..
+        } => reason.text(false),
         AppError::Internal(_) | AppError::Unavailable => {
-            "Не удалось проверить код. Попробуйте позже."
+            "Не удалось проверить код. Попробуйте позже.".to_owned()
         }
-        _ => "Код не подошёл. Проверьте его и попробуйте ещё раз.",
+        _ => Reason::InvalidCode.text(false),
     }
 }
 

@@ -30,7 +30,7 @@ use super::caller::same_origin;
 use super::cookies;
 use super::graphql::{QUERY_LIMIT, label_errors};
 use crate::auth::session;
-use crate::error::AppError;
+use crate::error::{AppError, Reason};
 use crate::graphql::{DnevnikSchema, RequestContext, loaders};
 use crate::policy::Viewer;
 use crate::service::audit::ClientInfo;
@@ -157,18 +157,15 @@ struct SubscriptionsOnly(DnevnikSchema);
 impl SubscriptionsOnly {
     /// Why a request may not run here, if it may not.
     fn refusal(request: &Request) -> Option<async_graphql::Response> {
-        let refuse = |message: &str| {
+        let refuse = |reason: Reason| {
             // The same error, code and all, as a resolver's `BAD_USER_INPUT`.
-            let error = async_graphql::Error::from(AppError::BadUserInput {
-                message: message.to_owned(),
-                field: None,
-            });
+            let error = async_graphql::Error::from(AppError::invalid(reason));
             Some(async_graphql::Response::from_errors(vec![
                 error.into_server_error(Pos::default()),
             ]))
         };
         if request.query.len() > QUERY_LIMIT {
-            return refuse("The query document is too large.");
+            return refuse(Reason::QueryTooLarge);
         }
         // Before the parser below, which recurses once per bracket.
         if let Err(error) = crate::graphql::limits::check_nesting(&request.query) {
@@ -183,9 +180,7 @@ impl SubscriptionsOnly {
         {
             None
         } else {
-            refuse(
-                "Only subscriptions run over /graphql/ws; send queries and mutations to POST /graphql.",
-            )
+            refuse(Reason::SubscriptionsOnly)
         }
     }
 }

@@ -25,7 +25,7 @@ use super::codes;
 use super::writer::Writer;
 use crate::clock::Clock;
 use crate::db::begin_write;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 use crate::policy::{Permission, Viewer};
 use crate::service::codes::codebook::IssuedCode;
 
@@ -103,10 +103,7 @@ pub fn require_school_admin(viewer: &Viewer, school_id: i64) -> AppResult<()> {
 fn name(field: &str, value: &str) -> AppResult<String> {
     let value = value.trim();
     if value.is_empty() || value.chars().count() > 100 {
-        return Err(AppError::bad_input(
-            field,
-            "Enter a name of 1 to 100 characters.",
-        ));
+        return Err(AppError::bad_input(field, Reason::NameLength));
     }
     Ok(value.to_owned())
 }
@@ -125,7 +122,7 @@ pub fn masked_number(last_digits: &str) -> AppResult<String> {
     if !(2..=4).contains(&digits.len()) || !digits.chars().all(|c| c.is_ascii_digit()) {
         return Err(AppError::bad_input(
             "identityDocumentLastDigits",
-            "Enter only the last 2 to 4 digits of the document number.",
+            Reason::DocumentDigits,
         ));
     }
     Ok(format!("•• •• •••{digits}"))
@@ -150,44 +147,32 @@ pub async fn register(writer: &Writer<'_>, input: NewApplication) -> AppResult<a
     let today = writer.today_at(input.school_id).await?;
     let received_on = input.received_on.unwrap_or(today);
     if received_on > today {
-        return Err(AppError::bad_input(
-            "receivedOn",
-            "The application cannot be received in the future.",
-        ));
+        return Err(AppError::bad_input("receivedOn", Reason::ReceivedInFuture));
     }
     if (today - received_on).num_days() > 366 {
         return Err(AppError::bad_input(
             "receivedOn",
-            "The date is more than a year ago.",
+            Reason::ReceivedTooLongAgo,
         ));
     }
     let age = (today - input.child.birth_date).num_days() / 365;
     if !(5..=20).contains(&age) {
-        return Err(AppError::bad_input(
-            "childBirthDate",
-            "A school student is between 5 and 20 years old.",
-        ));
+        return Err(AppError::bad_input("childBirthDate", Reason::SchoolAge));
     }
     let self_applicant = input.applicant.relation == ApplicantRelation::Oneself;
     if self_applicant != (input.access_kind == AccessKind::Student) {
         return Err(AppError::bad_input(
             "applicantRelation",
-            "Students apply for student access themselves; parents and guardians for parent access.",
+            Reason::RelationForKind,
         ));
     }
     let class_name = input.child.class_name.trim().to_owned();
     if class_name.is_empty() || class_name.chars().count() > 16 {
-        return Err(AppError::bad_input(
-            "childClassName",
-            "Enter the class, e.g. 5А.",
-        ));
+        return Err(AppError::bad_input("childClassName", Reason::ClassName));
     }
     let email = optional(&input.applicant.email, 200);
     if email.as_deref().is_some_and(|e| !e.contains('@')) {
-        return Err(AppError::bad_input(
-            "applicantEmail",
-            "This is not an e-mail address.",
-        ));
+        return Err(AppError::bad_input("applicantEmail", Reason::NotAnEmail));
     }
     let masked = masked_number(&input.identity_document_last_digits)?;
     let applicant_last = name("applicantLastName", &input.applicant.last_name)?;
@@ -260,9 +245,7 @@ pub async fn find(
 fn undecided(row: &application::Model) -> AppResult<()> {
     match row.status {
         ApplicationStatus::Received | ApplicationStatus::InReview => Ok(()),
-        _ => Err(AppError::Conflict(
-            "The application has already been decided.".to_owned(),
-        )),
+        _ => Err(AppError::conflict(Reason::AlreadyDecided)),
     }
 }
 
@@ -280,7 +263,7 @@ pub async fn match_student(
         .filter(student::Column::SchoolId.eq(row.school_id))
         .one(&txn)
         .await?
-        .ok_or_else(|| AppError::bad_input("studentId", "No such student at this school."))?;
+        .ok_or_else(|| AppError::bad_input("studentId", Reason::NoSuchStudent))?;
     let mut active: application::ActiveModel = row.into();
     active.student_id = Set(Some(student.id));
     active.status = Set(ApplicationStatus::InReview);
@@ -310,10 +293,7 @@ pub async fn approve(
     let row = find(&txn, viewer, application_id).await?;
     undecided(&row)?;
     let Some(student_id) = row.student_id else {
-        return Err(AppError::bad_input(
-            "studentId",
-            "Match the child to a student record before approving.",
-        ));
+        return Err(AppError::bad_input("studentId", Reason::NotMatched));
     };
     let docs = Documents {
         application_form: row.has_application_form,
@@ -324,7 +304,7 @@ pub async fn approve(
     if !documents_complete(row.access_kind, row.applicant_relation, docs) {
         return Err(AppError::bad_input(
             "documents",
-            "The documents are incomplete: refuse the application or register the missing documents.",
+            Reason::DocumentsIncomplete,
         ));
     }
     let now = writer.now();
@@ -361,14 +341,11 @@ pub async fn refuse(
 ) -> AppResult<application::Model> {
     let (db, viewer, ip) = (writer.db, writer.viewer, writer.ip.clone());
     if reason_ids.is_empty() {
-        return Err(AppError::bad_input(
-            "reasonIds",
-            "Choose at least one reason.",
-        ));
+        return Err(AppError::bad_input("reasonIds", Reason::NoReason));
     }
     let comment = comment.map(str::trim).filter(|c| !c.is_empty());
     if comment.is_some_and(|c| c.chars().count() > 2000) {
-        return Err(AppError::bad_input("comment", "The comment is too long."));
+        return Err(AppError::bad_input("comment", Reason::CommentTooLong));
     }
     let txn = begin_write(db).await?;
     let row = find(&txn, viewer, application_id).await?;
@@ -379,16 +356,10 @@ pub async fn refuse(
         .all(&txn)
         .await?;
     if reasons.len() != reason_ids.len() {
-        return Err(AppError::bad_input(
-            "reasonIds",
-            "Choose reasons from the catalogue.",
-        ));
+        return Err(AppError::bad_input("reasonIds", Reason::UnknownReason));
     }
     if reasons.iter().any(|r| r.requires_comment) && comment.is_none() {
-        return Err(AppError::bad_input(
-            "comment",
-            "Explain the refusal in the comment.",
-        ));
+        return Err(AppError::bad_input("comment", Reason::CommentRequired));
     }
     let now = writer.now();
     let school = row.school_id;

@@ -11,7 +11,7 @@ use sea_orm::{
 
 use super::audit::{self, AuditEntry};
 use crate::db::begin_write;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 use crate::policy::{Permission, Viewer};
 
 /// The special days of a calendar year.
@@ -37,10 +37,7 @@ pub async fn set(
     viewer.authorize(Permission::AdministerDepartment)?;
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 200 {
-        return Err(AppError::bad_input(
-            "name",
-            "Name the day (1 to 200 characters).",
-        ));
+        return Err(AppError::bad_input("name", Reason::DayName));
     }
     let txn = begin_write(db).await?;
     calendar_day::Entity::delete_many()

@@ -13,7 +13,7 @@ use dnevnik_entities::{
 };
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 use crate::policy::{Access, StudentRef};
 
 /// Longest date range one diary request may ask for (a quarter and a bit).
@@ -74,15 +74,12 @@ pub struct DiaryDay {
 /// Checks a date range argument.
 pub fn check_range(from: NaiveDate, to: NaiveDate) -> AppResult<()> {
     if to < from {
-        return Err(AppError::bad_input(
-            "to",
-            "The range ends before it starts.",
-        ));
+        return Err(AppError::bad_input("to", Reason::RangeReversed));
     }
     if (to - from).num_days() >= MAX_DAYS {
         return Err(AppError::bad_input(
             "to",
-            format!("Ask for at most {MAX_DAYS} days at a time."),
+            Reason::TooManyDays { max: MAX_DAYS },
         ));
     }
     Ok(())

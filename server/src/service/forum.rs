@@ -9,7 +9,7 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait};
 use super::audit;
 use super::writer::Writer;
 use crate::db::begin_write;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 
 /// The longest thread title.
 const MAX_TITLE: usize = 200;
@@ -21,7 +21,7 @@ fn text(field: &str, value: &str, limit: usize) -> AppResult<String> {
     if value.is_empty() || value.chars().count() > limit {
         return Err(AppError::bad_input(
             field,
-            format!("Write 1 to {limit} characters."),
+            Reason::TextLength { max: limit as i64 },
         ));
     }
     Ok(value.to_owned())
@@ -59,10 +59,7 @@ pub async fn create_thread(
         }
         (Some(school), None) => (school, None, ForumScope::School),
         (None, None) => {
-            return Err(AppError::bad_input(
-                "schoolId",
-                "Choose the school or the class the thread is for.",
-            ));
+            return Err(AppError::bad_input("schoolId", Reason::ThreadScope));
         }
     };
     if !viewer.may_read_forum(school_id, class_unit_id) {
@@ -73,7 +70,7 @@ pub async fn create_thread(
     if input.addressed_to == ForumAddressee::ClassTeacher && class_unit_id.is_none() {
         return Err(AppError::bad_input(
             "addressedTo",
-            "A question to the class teacher belongs in the class's forum.",
+            Reason::QuestionInClassForum,
         ));
     }
     let title = text("title", &input.title, MAX_TITLE)?;
@@ -161,7 +158,7 @@ pub async fn post(writer: &Writer<'_>, thread_id: i64, body: &str) -> AppResult<
         .viewer
         .moderates_forum(thread.school_id, thread.class_unit_id);
     if thread.locked && !moderator {
-        return Err(AppError::Conflict("The thread is closed.".to_owned()));
+        return Err(AppError::conflict(Reason::ThreadClosed));
     }
     let post = insert_post(&txn, writer, &thread, body).await?;
     let mut active: forum_thread::ActiveModel = thread.into();

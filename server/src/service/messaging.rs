@@ -12,7 +12,7 @@ use super::audit;
 use super::notifications::{self, Notice};
 use super::writer::Writer;
 use crate::db::begin_write;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 use crate::live::LiveEvent;
 use crate::policy::contacts;
 
@@ -26,12 +26,14 @@ const MAX_RECIPIENTS: usize = 50;
 fn body_of(body: &str) -> AppResult<String> {
     let body = body.trim();
     if body.is_empty() {
-        return Err(AppError::bad_input("body", "Write something."));
+        return Err(AppError::bad_input("body", Reason::WriteSomething));
     }
     if body.chars().count() > MAX_BODY {
         return Err(AppError::bad_input(
             "body",
-            format!("At most {MAX_BODY} characters."),
+            Reason::TooLong {
+                max: MAX_BODY as i64,
+            },
         ));
     }
     Ok(body.to_owned())
@@ -49,7 +51,9 @@ pub async fn start(
     if subject.is_empty() || subject.chars().count() > MAX_SUBJECT {
         return Err(AppError::bad_input(
             "subject",
-            format!("A subject of 1 to {MAX_SUBJECT} characters."),
+            Reason::SubjectLength {
+                max: MAX_SUBJECT as i64,
+            },
         ));
     }
     let body = body_of(body)?;
@@ -57,7 +61,9 @@ pub async fn start(
     if wanted.is_empty() || wanted.len() > MAX_RECIPIENTS {
         return Err(AppError::bad_input(
             "recipientIds",
-            format!("Choose 1 to {MAX_RECIPIENTS} recipients."),
+            Reason::RecipientCount {
+                max: MAX_RECIPIENTS as i64,
+            },
         ));
     }
     // Read inside the write's transaction: a guardianship removed meanwhile takes its
@@ -76,7 +82,7 @@ pub async fn start(
         // Unknown ids and people one may not write to answer alike: the book is the rule.
         return Err(AppError::bad_input(
             "recipientIds",
-            "You can write only to people in your address book, of one school at a time.",
+            Reason::OutsideAddressBook,
         ));
     };
     let now = writer.now();

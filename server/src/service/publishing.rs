@@ -16,7 +16,7 @@ use super::audit;
 use super::notifications::{self, Notice};
 use super::writer::Writer;
 use crate::db::begin_write;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 use crate::policy::{Permission, Viewer};
 
 const MAX_TITLE: usize = 200;
@@ -27,7 +27,7 @@ fn text(field: &str, value: &str, limit: usize) -> AppResult<String> {
     if value.is_empty() || value.chars().count() > limit {
         return Err(AppError::bad_input(
             field,
-            format!("Write 1 to {limit} characters."),
+            Reason::TextLength { max: limit as i64 },
         ));
     }
     Ok(value.to_owned())
@@ -66,7 +66,7 @@ pub(crate) fn same_school(given: Option<i64>, class_school: Option<i64>) -> AppR
     if given.is_some_and(|given| Some(given) != class_school) {
         return Err(AppError::bad_input(
             "schoolId",
-            "The class is not of this school.",
+            Reason::ClassOfAnotherSchool,
         ));
     }
     Ok(())
@@ -298,16 +298,10 @@ fn checked_event(
     let description = optional("description", &input.description, MAX_BODY)?;
     let place = optional("place", &input.place, MAX_TITLE)?;
     if input.ends_at.is_some_and(|end| end < input.starts_at) {
-        return Err(AppError::bad_input(
-            "endsAt",
-            "The event ends before it starts.",
-        ));
+        return Err(AppError::bad_input("endsAt", Reason::EventEndsBeforeStart));
     }
     if input.starts_at < now - Duration::days(1) || input.starts_at > now + Duration::days(400) {
-        return Err(AppError::bad_input(
-            "startsAt",
-            "Plan events from today to a year ahead.",
-        ));
+        return Err(AppError::bad_input("startsAt", Reason::EventWindow));
     }
     Ok((title, description, place))
 }
@@ -323,10 +317,7 @@ pub async fn plan_event(
     let txn = begin_write(writer.db).await?;
     let (school, class) = scope_of(&txn, school_id, class_unit_id).await?;
     let Some(school) = school else {
-        return Err(AppError::bad_input(
-            "schoolId",
-            "Choose the school or the class the event is for.",
-        ));
+        return Err(AppError::bad_input("schoolId", Reason::EventScope));
     };
     if !sees_scope(viewer, Some(school), class) {
         return Err(AppError::NotFound);

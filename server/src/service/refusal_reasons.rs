@@ -10,7 +10,7 @@ use sea_orm::{
 use super::audit::{self, AuditEntry};
 use super::writer::Writer;
 use crate::db::begin_write;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 use crate::policy::{Permission, Viewer};
 
 /// The catalogue in display order; inactive reasons only when asked for.
@@ -50,10 +50,7 @@ fn check(input: &ReasonInput) -> AppResult<()> {
     for (field, value) in [("titleRu", &input.title_ru), ("titleEn", &input.title_en)] {
         let len = value.trim().chars().count();
         if len == 0 || len > 300 {
-            return Err(AppError::bad_input(
-                field,
-                "Enter a title of 1 to 300 characters.",
-            ));
+            return Err(AppError::bad_input(field, Reason::TitleLength));
         }
     }
     Ok(())
@@ -75,10 +72,7 @@ pub async fn create(
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
     {
-        return Err(AppError::bad_input(
-            "code",
-            "Use lowercase letters, digits and underscores.",
-        ));
+        return Err(AppError::bad_input("code", Reason::ReasonCodeFormat));
     }
     let txn = begin_write(db).await?;
     let taken = refusal_reason::Entity::find()
@@ -87,9 +81,7 @@ pub async fn create(
         .await?
         .is_some();
     if taken {
-        return Err(AppError::Conflict(
-            "A reason with this code exists.".to_owned(),
-        ));
+        return Err(AppError::conflict_on("code", Reason::ReasonCodeTaken));
     }
     let now = writer.now();
     let reason = refusal_reason::ActiveModel {

@@ -9,6 +9,7 @@ mod codes;
 mod constraints;
 mod demo;
 mod diary;
+mod errors;
 mod extremes;
 mod graphql_http;
 mod hardening;

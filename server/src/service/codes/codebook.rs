@@ -21,7 +21,7 @@ use sha2::Sha256;
 use subtle::ConstantTimeEq as _;
 
 use crate::db::begin_write;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 use crate::service::audit::{self, AuditEntry};
 use crate::service::rate_limit::Limit;
 use crate::service::writer::Writer;
@@ -56,25 +56,8 @@ pub const PER_ADDRESS: Limit = Limit {
 
 /// The answer to every invalid code, whatever made it invalid.
 fn invalid_code() -> AppError {
-    AppError::bad_input("code", INVALID_CODE)
+    AppError::bad_input("code", Reason::InvalidCode)
 }
-
-/// What an invalid code answers.
-pub const INVALID_CODE: &str = "This code is not valid. Check it and try again.";
-
-/// What an unconfirmed account hears for any code it may not use: a parent's code, and an
-/// invalid code alike, so that it learns nothing about the code it typed.
-pub const NEEDS_CONFIRMED: &str = "This account cannot use this code. A parent's code needs a \
-     confirmed Gosuslugi account: confirm yours and sign in again. A student's own code must be \
-     typed exactly as printed.";
-
-/// What a parent hears for a code of a child already linked.
-pub const ALREADY_LINKED: &str = "This child is already linked to your account.";
-
-/// What a parent or a member of staff hears for a student's own code.
-pub const STUDENT_CODE_FOR_STUDENT: &str = "This is a student's own sign-in code: the student \
-     enters it from their own account. To add your child, enter the parent's code from your \
-     envelope.";
 
 fn random_chars(n: usize) -> anyhow::Result<String> {
     let mut bytes = vec![0u8; n];
@@ -348,7 +331,7 @@ pub async fn redeem(
         return Err(if viewer.is_confirmed() {
             invalid_code()
         } else {
-            AppError::bad_input("code", NEEDS_CONFIRMED)
+            AppError::bad_input("code", Reason::NeedsConfirmedAccount)
         });
     };
 
@@ -359,18 +342,16 @@ pub async fn redeem(
     match row.kind {
         AccessKind::Guardian => {
             if viewer.is_guardian_of(student.id) {
-                return Err(AppError::Conflict(ALREADY_LINKED.to_owned()));
+                return Err(AppError::conflict(Reason::AlreadyLinked));
             }
         }
         AccessKind::Student => {
             // A parent who types the child's own code would otherwise become the child.
             if viewer.holds_another_role_than_student() {
-                return Err(AppError::bad_input("code", STUDENT_CODE_FOR_STUDENT));
+                return Err(AppError::bad_input("code", Reason::StudentCodeForStudent));
             }
             if viewer.is_a_student() || student.account_id.is_some() {
-                return Err(AppError::Conflict(
-                    "This account or this student already has a student sign-in.".to_owned(),
-                ));
+                return Err(AppError::conflict(Reason::StudentSignInExists));
             }
         }
     }

@@ -18,7 +18,7 @@ use codebook::{CodeRequest, IssuedCode};
 
 use super::writer::Writer;
 use crate::db::begin_write;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 use crate::policy::{Permission, Viewer};
 
 /// What a code's state is, including expiry (which is not stored).
@@ -139,9 +139,7 @@ pub async fn hand_over(writer: &Writer<'_>, code_id: i64) -> AppResult<access_co
     let txn = begin_write(writer.db).await?;
     let code = find(&txn, viewer, code_id).await?;
     if !matches!(state(&code, now), CodeState::Issued | CodeState::Printed) {
-        return Err(AppError::Conflict(
-            "Only an issued or printed code can be handed over.".to_owned(),
-        ));
+        return Err(AppError::conflict(Reason::NotHandable));
     }
     let mut active: access_code::ActiveModel = code.into();
     active.status = Set(AccessCodeStatus::HandedOver);
@@ -167,9 +165,7 @@ async fn revoke_in(
 ) -> AppResult<access_code::Model> {
     let (viewer, ip, now) = (writer.viewer, writer.ip.clone(), writer.now());
     if !usable(&code, now) {
-        return Err(AppError::Conflict(
-            "The code is already used, expired or revoked.".to_owned(),
-        ));
+        return Err(AppError::conflict(Reason::CodeNotUsable));
     }
     let mut active: access_code::ActiveModel = code.into();
     active.status = Set(AccessCodeStatus::Revoked);
@@ -211,9 +207,7 @@ pub async fn reissue(writer: &Writer<'_>, secret: &str, code_id: i64) -> AppResu
     if usable(&code, now) {
         revoke_in(&txn, writer, code).await?;
     } else if state(&code, now) == CodeState::Redeemed {
-        return Err(AppError::Conflict(
-            "The code was used; issue a new one from the student's page.".to_owned(),
-        ));
+        return Err(AppError::conflict(Reason::CodeUsed));
     }
     let issued = issue_for(&txn, writer, secret, school, student, kind, application).await?;
     txn.commit().await?;

@@ -22,7 +22,9 @@ pub(super) fn attachments(links: &[String]) -> AppResult<Option<String>> {
     if links.len() > MAX_ATTACHMENTS {
         return Err(AppError::bad_input(
             "attachments",
-            format!("At most {MAX_ATTACHMENTS} links."),
+            Reason::TooManyLinks {
+                max: MAX_ATTACHMENTS as i64,
+            },
         ));
     }
     let mut clean = Vec::new();
@@ -31,10 +33,7 @@ pub(super) fn attachments(links: &[String]) -> AppResult<Option<String>> {
         let ok = link.len() <= 2000
             && url::Url::parse(link).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
         if !ok {
-            return Err(AppError::bad_input(
-                "attachments",
-                "Attachments are http(s) links.",
-            ));
+            return Err(AppError::bad_input("attachments", Reason::LinkScheme));
         }
         clean.push(link.to_owned());
     }
@@ -77,32 +76,18 @@ pub(super) async fn due_of(
                 .filter(|l| {
                     l.class_unit_id == given.class_unit_id && l.subject_id == given.subject_id
                 })
-                .ok_or_else(|| {
-                    AppError::bad_input(
-                        "dueLessonId",
-                        "Choose a lesson of the same subject in the same class.",
-                    )
-                })?;
+                .ok_or_else(|| AppError::bad_input("dueLessonId", Reason::DueLessonMismatch))?;
             if due.date < given.date || Some(due.id) == given.lesson_id {
-                return Err(AppError::bad_input(
-                    "dueLessonId",
-                    "The due lesson comes after the lesson the homework is given at.",
-                ));
+                return Err(AppError::bad_input("dueLessonId", Reason::DueLessonBefore));
             }
             if due_on.is_some_and(|d| d != due.date) {
-                return Err(AppError::bad_input(
-                    "dueOn",
-                    "The day differs from the due lesson's day.",
-                ));
+                return Err(AppError::bad_input("dueOn", Reason::DueDayMismatch));
             }
             Ok((Some(due.id), due.date))
         }
         (None, Some(day)) => {
             if day < given.date {
-                return Err(AppError::bad_input(
-                    "dueOn",
-                    "Homework cannot be due before it is given.",
-                ));
+                return Err(AppError::bad_input("dueOn", Reason::DueBeforeGiven));
             }
             period_of(txn, given.class_unit_id, day, "dueOn").await?;
             Ok((None, day))
@@ -117,12 +102,7 @@ pub(super) async fn due_of(
                 .order_by_asc(lesson::Column::LessonNumber)
                 .one(txn)
                 .await?
-                .ok_or_else(|| {
-                    AppError::bad_input(
-                        "dueOn",
-                        "There is no next lesson of the subject yet: give the day.",
-                    )
-                })?;
+                .ok_or_else(|| AppError::bad_input("dueOn", Reason::NoNextLesson))?;
             Ok((Some(next.id), next.date))
         }
     }

@@ -43,9 +43,7 @@ pub async fn set_attendance(
             let minutes = i16::try_from(minutes)
                 .ok()
                 .filter(|m| (1..=90).contains(m))
-                .ok_or_else(|| {
-                    AppError::bad_input("minutesLate", "Lateness is from 1 to 90 minutes.")
-                })?;
+                .ok_or_else(|| AppError::bad_input("minutesLate", Reason::LatenessRange))?;
             (Some(AttendanceStatus::Late), Some(minutes))
         }
     };
@@ -141,14 +139,11 @@ pub async fn change_lesson(writer: &Writer<'_>, change: LessonChange) -> AppResu
             LessonStatus::Replaced => {
                 return Err(AppError::bad_input(
                     "status",
-                    "A replacement is arranged by the school's administration.",
+                    Reason::ReplacementByAdministration,
                 ));
             }
             LessonStatus::Held if before.date > writer.today_at(before.school_id).await? => {
-                return Err(AppError::bad_input(
-                    "status",
-                    "The lesson has not taken place yet.",
-                ));
+                return Err(AppError::bad_input("status", Reason::LessonNotHeldYet));
             }
             _ => {}
         }
@@ -188,12 +183,9 @@ pub async fn set_replacement(
             .one(&txn)
             .await?
             .filter(|s| s.school_id == before.school_id && s.active)
-            .ok_or_else(|| AppError::bad_input("teacherId", "No such teacher at this school."))?;
+            .ok_or_else(|| AppError::bad_input("teacherId", Reason::NoSuchTeacher))?;
         if teacher.id == before.staff_member_id {
-            return Err(AppError::bad_input(
-                "teacherId",
-                "A teacher cannot replace themselves.",
-            ));
+            return Err(AppError::bad_input("teacherId", Reason::SelfReplacement));
         }
     }
     let mut active: lesson::ActiveModel = before.clone().into();
@@ -256,10 +248,7 @@ pub async fn add_remark(writer: &Writer<'_>, input: NewRemark) -> AppResult<rema
     if let Some(lesson) = &lesson {
         in_lesson_class(&student, lesson)?;
         if lesson.date > writer.today_at(lesson.school_id).await? {
-            return Err(AppError::bad_input(
-                "lessonId",
-                "The lesson has not taken place yet.",
-            ));
+            return Err(AppError::bad_input("lessonId", Reason::LessonNotHeldYet));
         }
     }
     let today = writer.today_at(student.school_id).await?;

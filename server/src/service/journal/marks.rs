@@ -7,14 +7,14 @@ pub(super) fn mark_value(value: i32) -> AppResult<i16> {
     i16::try_from(value)
         .ok()
         .filter(|v| (1..=5).contains(v))
-        .ok_or_else(|| AppError::bad_input("value", "A mark is from 1 to 5."))
+        .ok_or_else(|| AppError::bad_input("value", Reason::MarkValue))
 }
 
 pub(super) fn mark_weight(weight: i32) -> AppResult<i16> {
     i16::try_from(weight)
         .ok()
         .filter(|w| (1..=10).contains(w))
-        .ok_or_else(|| AppError::bad_input("weight", "A weight is from 1 to 10."))
+        .ok_or_else(|| AppError::bad_input("weight", Reason::MarkWeight))
 }
 
 /// A mark to record.
@@ -66,7 +66,7 @@ pub(super) async fn control_form_of(
         .one(db)
         .await?
         .filter(|f| f.school_id == school_id && f.active)
-        .ok_or_else(|| AppError::bad_input("controlFormId", "No such control form at this school."))
+        .ok_or_else(|| AppError::bad_input("controlFormId", Reason::NoSuchControlForm))
 }
 
 pub(super) async fn revision(
@@ -125,7 +125,7 @@ pub async fn record_mark(writer: &Writer<'_>, input: NewMark) -> AppResult<mark:
             if input.subject_id.is_some_and(|s| s != lesson.subject_id) {
                 return Err(AppError::bad_input(
                     "subjectId",
-                    "The subject is not the lesson's subject.",
+                    Reason::NotTheLessonsSubject,
                 ));
             }
             in_lesson_class(&student, lesson)?;
@@ -133,21 +133,18 @@ pub async fn record_mark(writer: &Writer<'_>, input: NewMark) -> AppResult<mark:
             (lesson.subject_id, lesson.date, lesson.study_period_id)
         }
         None => {
-            let subject_id = input.subject_id.ok_or_else(|| {
-                AppError::bad_input("subjectId", "Give the lesson, or the subject and the day.")
-            })?;
+            let subject_id = input
+                .subject_id
+                .ok_or_else(|| AppError::bad_input("subjectId", Reason::LessonOrSubjectAndDay))?;
             subject_of_school(&txn, student.school_id, subject_id).await?;
             if !viewer.may_grade(student.school_id, student.class_unit_id, subject_id) {
                 return Err(AppError::Forbidden);
             }
-            let date = input.date.ok_or_else(|| {
-                AppError::bad_input("date", "Give the lesson, or the subject and the day.")
-            })?;
+            let date = input
+                .date
+                .ok_or_else(|| AppError::bad_input("date", Reason::LessonOrSubjectAndDay))?;
             if date > writer.today_at(student.school_id).await? {
-                return Err(AppError::bad_input(
-                    "date",
-                    "A mark cannot be given in advance.",
-                ));
+                return Err(AppError::bad_input("date", Reason::MarkInAdvance));
             }
             enrolled_on(&student, date, "date")?;
             let period = period_of(&txn, student.class_unit_id, date, "date").await?;
@@ -381,16 +378,11 @@ pub async fn set_final_mark(
         .one(&txn)
         .await?
         .filter(|p| p.academic_year_id == class.academic_year_id)
-        .ok_or_else(|| {
-            AppError::bad_input(
-                "studyPeriodId",
-                "Choose a study period of the student's academic year.",
-            )
-        })?;
+        .ok_or_else(|| AppError::bad_input("studyPeriodId", Reason::PeriodOfAnotherYear))?;
     if period.starts_on > writer.today_at(student.school_id).await? {
         return Err(AppError::bad_input(
             "studyPeriodId",
-            "The study period has not started yet.",
+            Reason::PeriodNotStarted,
         ));
     }
     if student.enrolled_on > period.ends_on
@@ -398,7 +390,7 @@ pub async fn set_final_mark(
     {
         return Err(AppError::bad_input(
             "studyPeriodId",
-            "The student was not enrolled in that study period.",
+            Reason::NotEnrolledInPeriod,
         ));
     }
     let existing = final_mark::Entity::find()

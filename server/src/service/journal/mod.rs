@@ -25,7 +25,7 @@ use super::audit;
 use super::notifications::{self, Notice};
 use super::writer::Writer;
 use crate::db::begin_write;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 use crate::live::LiveEvent;
 use crate::policy::{StudentRef, Viewer};
 
@@ -57,7 +57,7 @@ fn optional_text(field: &str, value: Option<&str>, limit: usize) -> AppResult<Op
     if value.is_some_and(|v| v.chars().count() > limit) {
         return Err(AppError::bad_input(
             field,
-            format!("At most {limit} characters."),
+            Reason::TooLong { max: limit as i64 },
         ));
     }
     Ok(value.map(str::to_owned))
@@ -66,7 +66,7 @@ fn optional_text(field: &str, value: Option<&str>, limit: usize) -> AppResult<Op
 /// A required text of 1 to `limit` characters.
 fn required_text(field: &str, value: &str, limit: usize) -> AppResult<String> {
     optional_text(field, Some(value), limit)?
-        .ok_or_else(|| AppError::bad_input(field, "This cannot be empty."))
+        .ok_or_else(|| AppError::bad_input(field, Reason::Empty))
 }
 
 /// A student the writer can see, or `NOT_FOUND`.
@@ -128,10 +128,7 @@ async fn student_at_lesson(
 /// Refuses a student who was not in the lesson's class on its day.
 fn in_lesson_class(student: &student::Model, lesson: &lesson::Model) -> AppResult<()> {
     if student.class_unit_id != lesson.class_unit_id || !enrolled(student, lesson.date) {
-        return Err(AppError::bad_input(
-            "studentId",
-            "The student is not in this lesson's class.",
-        ));
+        return Err(AppError::bad_input("studentId", Reason::NotInLessonClass));
     }
     Ok(())
 }
@@ -145,10 +142,7 @@ fn enrolled(student: &student::Model, date: NaiveDate) -> bool {
 /// remark without a lesson is still about a day of the student's school life.
 fn enrolled_on(student: &student::Model, date: NaiveDate, field: &str) -> AppResult<()> {
     if !enrolled(student, date) {
-        return Err(AppError::bad_input(
-            field,
-            "The student was not enrolled on that day.",
-        ));
+        return Err(AppError::bad_input(field, Reason::NotEnrolledOnDay));
     }
     Ok(())
 }
@@ -156,13 +150,10 @@ fn enrolled_on(student: &student::Model, date: NaiveDate, field: &str) -> AppRes
 /// Refuses a lesson that has not happened (yet) for what can only be written after it.
 async fn lesson_happened(writer: &Writer<'_>, lesson: &lesson::Model) -> AppResult<()> {
     if lesson.date > writer.today_at(lesson.school_id).await? {
-        return Err(AppError::bad_input(
-            "lessonId",
-            "The lesson has not taken place yet.",
-        ));
+        return Err(AppError::bad_input("lessonId", Reason::LessonNotHeldYet));
     }
     if lesson.status == LessonStatus::Cancelled {
-        return Err(AppError::bad_input("lessonId", "The lesson was cancelled."));
+        return Err(AppError::bad_input("lessonId", Reason::LessonCancelled));
     }
     Ok(())
 }
@@ -196,7 +187,7 @@ async fn period_of(
         .order_by_desc(study_period::Column::StartsOn)
         .one(db)
         .await?
-        .ok_or_else(|| AppError::bad_input(field, "The day is outside the class's academic year."))
+        .ok_or_else(|| AppError::bad_input(field, Reason::OutsideAcademicYear))
 }
 
 /// Whether an edit leaves a row as it was (then nothing is written, audited or told).
@@ -219,5 +210,5 @@ async fn subject_of_school(
         .await?
         .filter(|s| s.school_id == school_id)
         .map(|_| ())
-        .ok_or_else(|| AppError::bad_input("subjectId", "No such subject at this school."))
+        .ok_or_else(|| AppError::bad_input("subjectId", Reason::NoSuchSubject))
 }

@@ -12,6 +12,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
+mod reason;
+
+pub use reason::Reason;
+
 /// What went wrong, in the terms a client can act on. Cloneable, because async-graphql may
 /// report one error at several places.
 #[derive(Clone, Debug)]
@@ -24,13 +28,18 @@ pub enum AppError {
     NotFound,
     /// The input is wrong; `field` names the offending input field when there is one.
     BadUserInput {
-        /// What is wrong, in words for the user.
-        message: String,
+        /// What is wrong.
+        reason: Reason,
         /// The input field, in the client's naming (camelCase).
         field: Option<String>,
     },
     /// The request conflicts with the current state (already used, already decided, …).
-    Conflict(String),
+    Conflict {
+        /// What it conflicts with.
+        reason: Reason,
+        /// The input field whose value conflicts, when one does (a code already taken).
+        field: Option<String>,
+    },
     /// Too many attempts; try again later.
     RateLimited,
     /// The database cannot take the request now (unreachable, full disk, busy past the wait):
@@ -51,21 +60,36 @@ impl AppError {
             Self::Forbidden => "FORBIDDEN",
             Self::NotFound => "NOT_FOUND",
             Self::BadUserInput { .. } => "BAD_USER_INPUT",
-            Self::Conflict(_) => "CONFLICT",
+            Self::Conflict { .. } => "CONFLICT",
             Self::RateLimited => "RATE_LIMITED",
             Self::Unavailable => "UNAVAILABLE",
             Self::Internal(_) => "INTERNAL",
         }
     }
 
-    /// The message a client may see.
+    /// Why, for refusals that have a reason.
+    pub fn reason(&self) -> Option<&Reason> {
+        match self {
+            Self::BadUserInput { reason, .. } | Self::Conflict { reason, .. } => Some(reason),
+            _ => None,
+        }
+    }
+
+    /// The input field a refusal is about, if any.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Self::BadUserInput { field, .. } | Self::Conflict { field, .. } => field.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The message a client may see (English; pages translate the reason instead).
     pub fn message(&self) -> String {
         match self {
             Self::Unauthenticated => "Sign in to continue.".to_owned(),
             Self::Forbidden => "You are not allowed to do this.".to_owned(),
             Self::NotFound => "Not found.".to_owned(),
-            Self::BadUserInput { message, .. } => message.clone(),
-            Self::Conflict(message) => message.clone(),
+            Self::BadUserInput { reason, .. } | Self::Conflict { reason, .. } => reason.text(true),
             Self::RateLimited => "Too many attempts. Try again later.".to_owned(),
             Self::Unavailable => {
                 "The diary cannot reach its database right now; nothing was saved. Try again in a minute."
@@ -82,7 +106,7 @@ impl AppError {
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::BadUserInput { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -90,10 +114,34 @@ impl AppError {
     }
 
     /// A bad-input error tied to one input field.
-    pub fn bad_input(field: &str, message: impl Into<String>) -> Self {
+    pub fn bad_input(field: &str, reason: Reason) -> Self {
         Self::BadUserInput {
-            message: message.into(),
+            reason,
             field: Some(field.to_owned()),
+        }
+    }
+
+    /// A bad-input error about the request as a whole.
+    pub fn invalid(reason: Reason) -> Self {
+        Self::BadUserInput {
+            reason,
+            field: None,
+        }
+    }
+
+    /// A conflict of an input field's value with the current state (a code already taken).
+    pub fn conflict_on(field: &str, reason: Reason) -> Self {
+        Self::Conflict {
+            reason,
+            field: Some(field.to_owned()),
+        }
+    }
+
+    /// A conflict with the current state.
+    pub fn conflict(reason: Reason) -> Self {
+        Self::Conflict {
+            reason,
+            field: None,
         }
     }
 
@@ -158,19 +206,50 @@ impl From<sea_orm::DbErr> for AppError {
             tracing::warn!(%err, "the database is unavailable");
             return Self::Unavailable;
         }
-        // Two writers creating the same row at the same instant: the later one lost a race,
-        // which is the caller's to retry, not a fault of ours.
-        if matches!(
-            err.sql_err(),
-            Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
-        ) {
-            tracing::info!(%err, "a write met a concurrent one");
-            return Self::Conflict(
-                "Someone changed this at the same moment. Reload and try again.".to_owned(),
-            );
+        // A unique index refused the row: on a named constraint whose column a client types,
+        // the value is taken (a field error); otherwise two writers created the same row at
+        // the same instant and the later one lost a race, the caller's to retry.
+        if let Some(sea_orm::SqlErr::UniqueConstraintViolation(detail)) = err.sql_err() {
+            tracing::info!(%err, "a unique index refused a write");
+            if let Some((field, reason)) = taken(&detail) {
+                return Self::Conflict {
+                    reason,
+                    field: Some(field.to_owned()),
+                };
+            }
+            return Self::conflict(Reason::ConcurrentChange);
         }
         Self::internal(err)
     }
+}
+
+/// A unique index whose violation means "this value is taken": PostgreSQL names the index
+/// (`uq_<table>_<columns>`, see `migration/src/dsl.rs`), SQLite the columns.
+struct Taken {
+    /// The index's name, as PostgreSQL reports it.
+    index: &'static str,
+    /// Its columns, as SQLite reports them.
+    columns: &'static str,
+    /// The input field whose value is taken.
+    field: &'static str,
+    /// Why.
+    reason: Reason,
+}
+
+/// The indexes on values a client types. Others, violated, mean a lost race.
+const TAKEN: &[Taken] = &[Taken {
+    index: "uq_refusal_reasons_code",
+    columns: "refusal_reasons.code",
+    field: "code",
+    reason: Reason::ReasonCodeTaken,
+}];
+
+/// The field and reason of a unique-index violation, from the database's message.
+fn taken(detail: &str) -> Option<(&'static str, Reason)> {
+    TAKEN
+        .iter()
+        .find(|t| detail.contains(&format!("\"{}\"", t.index)) || detail.ends_with(t.columns))
+        .map(|t| (t.field, t.reason.clone()))
 }
 
 impl From<sea_orm::TransactionError<AppError>> for AppError {
@@ -186,14 +265,32 @@ impl From<AppError> for async_graphql::Error {
     fn from(err: AppError) -> Self {
         err.log();
         let code = err.code();
-        let field = match &err {
-            AppError::BadUserInput { field, .. } => field.clone(),
-            _ => None,
-        };
+        let field = err.field().map(str::to_owned);
+        let reason = err.reason().map(|r| (r.code(), r.params()));
         async_graphql::Error::new(err.message()).extend_with(|_, ext| {
             ext.set("code", code);
             if let Some(field) = field {
                 ext.set("field", field);
+            }
+            if let Some((reason, params)) = reason {
+                ext.set("reason", reason);
+                if !params.is_empty() {
+                    let params: async_graphql::indexmap::IndexMap<
+                        async_graphql::Name,
+                        async_graphql::Value,
+                    > = params
+                        .into_iter()
+                        .filter_map(|(name, value)| {
+                            value.as_i64().map(|n| {
+                                (
+                                    async_graphql::Name::new(name),
+                                    async_graphql::Value::from(n),
+                                )
+                            })
+                        })
+                        .collect();
+                    ext.set("params", async_graphql::Value::Object(params));
+                }
             }
         })
     }
@@ -202,7 +299,11 @@ impl From<AppError> for async_graphql::Error {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         self.log();
-        let body = Json(json!({ "error": { "code": self.code(), "message": self.message() } }));
+        let body = Json(json!({ "error": {
+            "code": self.code(),
+            "reason": self.reason().map(Reason::code),
+            "message": self.message(),
+        } }));
         (self.status(), body).into_response()
     }
 }
@@ -229,7 +330,38 @@ mod tests {
         let Err(duplicate) = db.execute_unprepared("INSERT INTO t VALUES (1)").await else {
             panic!("a duplicate was accepted");
         };
-        assert!(matches!(AppError::from(duplicate), AppError::Conflict(_)));
+        assert!(matches!(
+            AppError::from(duplicate),
+            AppError::Conflict {
+                reason: super::Reason::ConcurrentChange,
+                field: None
+            }
+        ));
+        // A value taken on a named unique index is a field error, on both engines' wording.
+        for sql in [
+            "CREATE TABLE refusal_reasons (code TEXT)",
+            "CREATE UNIQUE INDEX uq_refusal_reasons_code ON refusal_reasons (code)",
+            "INSERT INTO refusal_reasons VALUES ('other')",
+        ] {
+            if let Err(err) = db.execute_unprepared(sql).await {
+                panic!("{sql}: {err}");
+            }
+        }
+        let Err(taken) = db
+            .execute_unprepared("INSERT INTO refusal_reasons VALUES ('other')")
+            .await
+        else {
+            panic!("a duplicate code was accepted");
+        };
+        let taken = AppError::from(taken);
+        assert_eq!(taken.field(), Some("code"));
+        assert_eq!(taken.reason(), Some(&super::Reason::ReasonCodeTaken));
+        assert_eq!(
+            super::taken(
+                "duplicate key value violates unique constraint \"uq_refusal_reasons_code\""
+            ),
+            Some(("code", super::Reason::ReasonCodeTaken))
+        );
         let Err(missing) = db.execute_unprepared("SELECT * FROM missing").await else {
             panic!("a missing table was found");
         };
