@@ -16,6 +16,7 @@ pub mod grading;
 pub mod graphql;
 pub mod http;
 pub mod live;
+pub mod metrics;
 pub mod names;
 pub mod policy;
 /// The demo school and synthetic data: only in builds with the `demo` feature (the default,

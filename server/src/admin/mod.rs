@@ -27,7 +27,7 @@ use dnevnik_admin_ui::i18n::Texts;
 use dnevnik_entities::enums::SessionKind;
 use dnevnik_entities::school;
 
-use crate::auth::session::{self, ADMIN_COOKIE};
+use crate::auth::session;
 use crate::error::{AppError, Reason};
 use crate::http::cookies;
 use crate::http::pages::{csrf_token, message};
@@ -35,9 +35,6 @@ use crate::policy::{Permission, Viewer};
 use crate::service::audit::ClientInfo;
 use crate::service::writer::Writer;
 use crate::state::AppState;
-
-/// The language cookie of the back-office.
-const LANG_COOKIE: &str = "dnevnik_lang";
 
 /// The back-office routes.
 pub fn routes() -> Router<AppState> {
@@ -105,7 +102,7 @@ pub fn routes() -> Router<AppState> {
 /// The language of the request.
 fn texts(headers: &HeaderMap) -> Texts {
     Texts {
-        en: cookies::read(headers, LANG_COOKIE).as_deref() == Some("en"),
+        en: cookies::LANG.read(headers).as_deref() == Some("en"),
     }
 }
 
@@ -192,7 +189,7 @@ pub async fn admin(
     section: &'static str,
 ) -> Result<Admin, Response> {
     let t = texts(headers);
-    let Some(token) = cookies::read(headers, ADMIN_COOKIE) else {
+    let Some(token) = cookies::ADMIN.read(headers) else {
         return Err(Redirect::to("/admin/login").into_response());
     };
     let found = session::authenticate(

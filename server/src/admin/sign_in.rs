@@ -10,12 +10,12 @@ use dnevnik_entities::enums::SessionKind;
 use serde::Deserialize;
 
 use super::shared::{CsrfOnly, Peer, stale};
-use super::{LANG_COOKIE, admin, error_page, texts};
+use super::{admin, error_page, texts};
 use crate::auth::login;
-use crate::auth::session::{self, ADMIN_COOKIE};
+use crate::auth::session;
 use crate::error::AppError;
-use crate::http::caller;
 use crate::http::pages::{check_form, csrf_token, render, with_cookies};
+use crate::http::{caller, cookies};
 use crate::policy::Permission;
 use crate::service::audit::{self, ClientInfo};
 use crate::state::AppState;
@@ -38,19 +38,16 @@ pub struct LangQuery {
 
 pub async fn language(Query(q): Query<LangQuery>) -> Response {
     let lang = if q.lang == "en" { "en" } else { "ru" };
-    let cookie = format!("{LANG_COOKIE}={lang}; Path=/admin; SameSite=Lax; Max-Age=31536000");
+    // A year; the switch is not a secret, and is not `Secure`-only so it works on plain HTTP too.
+    let cookie = cookies::LANG.set(lang, 31_536_000, false);
     with_cookies(Redirect::to("/admin").into_response(), &[cookie])
 }
 
 pub(super) fn admin_cookie(state: &AppState, token: &str) -> String {
-    format!(
-        "{ADMIN_COOKIE}={token}; Path=/admin; HttpOnly; SameSite=Strict; Max-Age={}{}",
+    cookies::ADMIN.set(
+        token,
         session::ADMIN_LIFETIME.num_seconds(),
-        if state.config.secure_cookies() {
-            "; Secure"
-        } else {
-            ""
-        }
+        state.config.secure_cookies(),
     )
 }
 
@@ -200,7 +197,7 @@ pub async fn logout(
         return stale(t);
     }
     if let Ok(admin) = admin(&state, &headers, peer, None, "dashboard").await
-        && let Some(token) = crate::http::cookies::read(&headers, ADMIN_COOKIE)
+        && let Some(token) = cookies::ADMIN.read(&headers)
     {
         let ended = async {
             let txn = crate::db::begin_write(&state.db).await?;
@@ -220,6 +217,6 @@ pub async fn logout(
             return error_page(texts(&headers), err);
         }
     }
-    let clear = format!("{ADMIN_COOKIE}=; Path=/admin; HttpOnly; SameSite=Strict; Max-Age=0");
+    let clear = cookies::ADMIN.clear(state.config.secure_cookies());
     with_cookies(Redirect::to("/admin/login").into_response(), &[clear])
 }

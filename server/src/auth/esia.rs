@@ -16,14 +16,16 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::Utc;
 use dnevnik_entities::login_state;
-use rsa::pkcs1v15::{Signature, SigningKey, VerifyingKey};
+use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use rsa::pkcs1v15::{Signature, SigningKey};
 use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey};
-use rsa::signature::{SignatureEncoding, Signer as _, Verifier as _};
+use rsa::signature::{SignatureEncoding, Signer as _};
+use rsa::traits::PublicKeyParts as _;
 use rsa::{RsaPrivateKey, RsaPublicKey};
 use serde::Deserialize;
 use sha2::Sha256;
 
-use super::oidc::{CallbackParams, Failure, PendingLogin, VerifiedIdentity, http_client, payload};
+use super::oidc::{CallbackParams, Failure, PendingLogin, VerifiedIdentity, http_client};
 use crate::config::{ProviderConfig, SignerConfig};
 
 /// Allowed clock difference with ESIA.
@@ -86,7 +88,7 @@ pub struct EsiaProvider {
     redirect_uri: String,
     scope: String,
     signer: Box<dyn ClientSecretSigner>,
-    esia_key: VerifyingKey<Sha256>,
+    esia_key: DecodingKey,
     http: openidconnect::reqwest::Client,
 }
 
@@ -132,7 +134,11 @@ impl EsiaProvider {
             .provider_certificate_pem
             .as_deref()
             .ok_or_else(|| anyhow::anyhow!("ESIA provider `{}` needs ESIA's key", config.name))?;
-        let esia_key = VerifyingKey::<Sha256>::new(RsaPublicKey::from_public_key_pem(pem)?);
+        // Parsed by `rsa` (it reads both SPKI and PKCS#1 PEM), handed to `jsonwebtoken` as
+        // its modulus and exponent.
+        let key = RsaPublicKey::from_public_key_pem(pem)?;
+        let esia_key =
+            DecodingKey::from_rsa_raw_components(&key.n().to_bytes_be(), &key.e().to_bytes_be());
         let mut scopes = vec!["openid".to_owned(), "fullname".to_owned()];
         scopes.extend(config.scopes.iter().cloned());
         scopes.dedup();
@@ -303,58 +309,33 @@ impl EsiaProvider {
         })
     }
 
-    /// Verifies an ESIA ID token: RS256 only, signed by the pinned key, issuer, audience and
-    /// times.
+    /// Verifies an ESIA ID token with `jsonwebtoken`: RS256 only, signed by the pinned key,
+    /// issuer, audience, expiry and not-before (with a minute's leeway); an issue time in the
+    /// future is refused too, which the crate does not check.
     fn verify_id_token(&self, jwt: &str) -> Result<serde_json::Value, Failure> {
-        let mut parts = jwt.split('.');
-        let (Some(header_b64), Some(body), Some(signature), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
-            return Err(Failure::IdToken);
-        };
-        let header: serde_json::Value = URL_SAFE_NO_PAD
-            .decode(header_b64)
-            .ok()
-            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-            .ok_or(Failure::IdToken)?;
-        if header.get("alg").and_then(|a| a.as_str()) != Some("RS256") {
-            return Err(Failure::IdToken);
-        }
-        let signature = URL_SAFE_NO_PAD
-            .decode(signature)
-            .ok()
-            .and_then(|bytes| Signature::try_from(bytes.as_slice()).ok())
-            .ok_or(Failure::IdToken)?;
-        self.esia_key
-            .verify(format!("{header_b64}.{body}").as_bytes(), &signature)
-            .map_err(|_| Failure::IdToken)?;
-        let claims = payload(jwt).ok_or(Failure::IdToken)?;
         let expected_issuer = self
             .config
             .token_issuer
             .as_deref()
             .unwrap_or(&self.config.issuer);
-        if claims.get("iss").and_then(|i| i.as_str()) != Some(expected_issuer) {
-            return Err(Failure::IdToken);
-        }
-        let audience_ok = match claims.get("aud") {
-            Some(serde_json::Value::String(aud)) => *aud == self.config.client_id,
-            Some(serde_json::Value::Array(list)) => list
-                .iter()
-                .any(|a| a.as_str() == Some(self.config.client_id.as_str())),
-            _ => false,
-        };
-        if !audience_ok {
-            return Err(Failure::IdToken);
-        }
+        let mut validation = Validation::new(Algorithm::RS256);
+        validation.set_issuer(&[expected_issuer]);
+        validation.set_audience(&[self.config.client_id.as_str()]);
+        validation.set_required_spec_claims(&["exp", "iss", "aud"]);
+        validation.validate_nbf = true;
+        validation.leeway = LEEWAY_SECS.unsigned_abs();
+        let claims = jsonwebtoken::decode::<serde_json::Value>(jwt, &self.esia_key, &validation)
+            .map_err(|err| {
+                tracing::warn!(provider = %self.config.name, error = %err, "ESIA ID token refused");
+                Failure::IdToken
+            })?
+            .claims;
+        // Real time on purpose: the token was stamped by ESIA's clock, not ours.
         let now = Utc::now().timestamp();
-        let time = |name: &str| claims.get(name).and_then(serde_json::Value::as_i64);
-        match time("exp") {
-            Some(exp) if exp > now - LEEWAY_SECS => {}
-            _ => return Err(Failure::IdToken),
-        }
-        if time("iat").is_some_and(|iat| iat > now + LEEWAY_SECS)
-            || time("nbf").is_some_and(|nbf| nbf > now + LEEWAY_SECS)
+        if claims
+            .get("iat")
+            .and_then(serde_json::Value::as_i64)
+            .is_some_and(|iat| iat > now + LEEWAY_SECS)
         {
             return Err(Failure::IdToken);
         }

@@ -4,9 +4,7 @@
 //! another front end can be built on the API alone.
 
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
-use dnevnik_entities::enums::{
-    AccessKind, ApplicantRelation, ApplicationStatus, CalendarDayKind, IdentityDocumentType,
-};
+use dnevnik_entities::enums::CalendarDayKind;
 use dnevnik_entities::{
     access_application, access_code, account, audit_event, calendar_day, guardianship,
     refusal_reason, student,
@@ -29,6 +27,7 @@ use crate::service::{applications, audit, calendar_days, codes, guardianships, r
 /// The state of an access application.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 #[graphql(name = "ApplicationStatus")]
+#[graphql(remote = "dnevnik_entities::enums::ApplicationStatus")]
 pub enum ApplicationStatusValue {
     /// Registered, not looked at yet.
     Received,
@@ -42,33 +41,10 @@ pub enum ApplicationStatusValue {
     Withdrawn,
 }
 
-impl From<ApplicationStatus> for ApplicationStatusValue {
-    fn from(s: ApplicationStatus) -> Self {
-        match s {
-            ApplicationStatus::Received => Self::Received,
-            ApplicationStatus::InReview => Self::InReview,
-            ApplicationStatus::Approved => Self::Approved,
-            ApplicationStatus::Refused => Self::Refused,
-            ApplicationStatus::Withdrawn => Self::Withdrawn,
-        }
-    }
-}
-
-impl From<ApplicationStatusValue> for ApplicationStatus {
-    fn from(s: ApplicationStatusValue) -> Self {
-        match s {
-            ApplicationStatusValue::Received => Self::Received,
-            ApplicationStatusValue::InReview => Self::InReview,
-            ApplicationStatusValue::Approved => Self::Approved,
-            ApplicationStatusValue::Refused => Self::Refused,
-            ApplicationStatusValue::Withdrawn => Self::Withdrawn,
-        }
-    }
-}
-
 /// Parent or student access.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 #[graphql(name = "AccessKind")]
+#[graphql(remote = "dnevnik_entities::enums::AccessKind")]
 pub enum AccessKindValue {
     /// A parent or guardian links the child.
     Guardian,
@@ -76,27 +52,12 @@ pub enum AccessKindValue {
     Student,
 }
 
-impl From<AccessKind> for AccessKindValue {
-    fn from(k: AccessKind) -> Self {
-        match k {
-            AccessKind::Guardian => Self::Guardian,
-            AccessKind::Student => Self::Student,
-        }
-    }
-}
-
-impl From<AccessKindValue> for AccessKind {
-    fn from(k: AccessKindValue) -> Self {
-        match k {
-            AccessKindValue::Guardian => Self::Guardian,
-            AccessKindValue::Student => Self::Student,
-        }
-    }
-}
-
 /// The applicant's relation to the child.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
-#[graphql(name = "ApplicantRelation")]
+#[graphql(
+    name = "ApplicantRelation",
+    remote = "dnevnik_entities::enums::ApplicantRelation"
+)]
 pub enum ApplicantRelationValue {
     /// Мать.
     Mother,
@@ -105,34 +66,14 @@ pub enum ApplicantRelationValue {
     /// Опекун или попечитель.
     Guardian,
     /// The student applies for themselves.
-    Myself,
-}
-
-impl From<ApplicantRelation> for ApplicantRelationValue {
-    fn from(r: ApplicantRelation) -> Self {
-        match r {
-            ApplicantRelation::Mother => Self::Mother,
-            ApplicantRelation::Father => Self::Father,
-            ApplicantRelation::Guardian => Self::Guardian,
-            ApplicantRelation::Oneself => Self::Myself,
-        }
-    }
-}
-
-impl From<ApplicantRelationValue> for ApplicantRelation {
-    fn from(r: ApplicantRelationValue) -> Self {
-        match r {
-            ApplicantRelationValue::Mother => Self::Mother,
-            ApplicantRelationValue::Father => Self::Father,
-            ApplicantRelationValue::Guardian => Self::Guardian,
-            ApplicantRelationValue::Myself => Self::Oneself,
-        }
-    }
+    #[graphql(name = "MYSELF")]
+    Oneself,
 }
 
 /// The identity document the applicant showed.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 #[graphql(name = "IdentityDocumentType")]
+#[graphql(remote = "dnevnik_entities::enums::IdentityDocumentType")]
 pub enum IdentityDocumentTypeValue {
     /// Паспорт гражданина РФ.
     PassportRf,
@@ -142,28 +83,6 @@ pub enum IdentityDocumentTypeValue {
     BirthCertificate,
     /// Another identity document.
     Other,
-}
-
-impl From<IdentityDocumentType> for IdentityDocumentTypeValue {
-    fn from(t: IdentityDocumentType) -> Self {
-        match t {
-            IdentityDocumentType::PassportRf => Self::PassportRf,
-            IdentityDocumentType::ForeignPassport => Self::ForeignPassport,
-            IdentityDocumentType::BirthCertificate => Self::BirthCertificate,
-            IdentityDocumentType::Other => Self::Other,
-        }
-    }
-}
-
-impl From<IdentityDocumentTypeValue> for IdentityDocumentType {
-    fn from(t: IdentityDocumentTypeValue) -> Self {
-        match t {
-            IdentityDocumentTypeValue::PassportRf => Self::PassportRf,
-            IdentityDocumentTypeValue::ForeignPassport => Self::ForeignPassport,
-            IdentityDocumentTypeValue::BirthCertificate => Self::BirthCertificate,
-            IdentityDocumentTypeValue::Other => Self::Other,
-        }
-    }
 }
 
 /// The documents presented with an application.

@@ -63,6 +63,7 @@ pub enum NewsScopeValue {
 /// Organisation or administrative news.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 #[graphql(name = "NewsKind")]
+#[graphql(remote = "dnevnik_entities::enums::NewsKind")]
 pub enum NewsKindValue {
     /// Новости организации.
     Organisation,
@@ -141,6 +142,7 @@ impl NewsItem {
 /// What kind of event.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 #[graphql(name = "EventKind")]
+#[graphql(remote = "dnevnik_entities::enums::EventKind")]
 pub enum EventKindValue {
     /// Родительское собрание.
     ParentMeeting,
@@ -217,6 +219,7 @@ pub enum ForumScopeValue {
 /// Whom a forum question is for.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 #[graphql(name = "ForumAddressee")]
+#[graphql(remote = "dnevnik_entities::enums::ForumAddressee")]
 pub enum ForumAddresseeValue {
     /// Anyone.
     Everyone,
@@ -616,6 +619,7 @@ impl Message {
 
 /// Which conversations to list.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(remote = "service::Folder")]
 pub enum ConversationFolder {
     /// Every conversation.
     All,
@@ -623,14 +627,4 @@ pub enum ConversationFolder {
     Inbox,
     /// Conversations with messages from the viewer (исходящие).
     Sent,
-}
-
-impl From<ConversationFolder> for service::Folder {
-    fn from(folder: ConversationFolder) -> Self {
-        match folder {
-            ConversationFolder::All => Self::All,
-            ConversationFolder::Inbox => Self::Inbox,
-            ConversationFolder::Sent => Self::Sent,
-        }
-    }
 }

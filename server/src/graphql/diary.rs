@@ -3,7 +3,7 @@
 //! journal. These are views built by `service/`; their fields only present what was loaded.
 
 use async_graphql::{Context, Enum, ID, Object, SimpleObject};
-use dnevnik_entities::enums::{AttendanceStatus, FinalMarkValue, LessonStatus, RemarkKind};
+use dnevnik_entities::enums::{FinalMarkValue, RemarkKind};
 use dnevnik_entities::{
     attendance_record, class_unit, control_form, external_assessment, final_mark, homework, lesson,
     remark, staff_member, subject,
@@ -23,6 +23,7 @@ use crate::service::{journal, progress};
 /// What became of a scheduled lesson.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 #[graphql(name = "LessonStatus")]
+#[graphql(remote = "dnevnik_entities::enums::LessonStatus")]
 pub enum LessonStatusValue {
     /// Planned, not yet held.
     Scheduled,
@@ -32,17 +33,6 @@ pub enum LessonStatusValue {
     Cancelled,
     /// Held by a replacing teacher.
     Replaced,
-}
-
-impl From<LessonStatus> for LessonStatusValue {
-    fn from(status: LessonStatus) -> Self {
-        match status {
-            LessonStatus::Scheduled => Self::Scheduled,
-            LessonStatus::Held => Self::Held,
-            LessonStatus::Cancelled => Self::Cancelled,
-            LessonStatus::Replaced => Self::Replaced,
-        }
-    }
 }
 
 /// A lesson of a class's timetable on a date.
@@ -472,6 +462,7 @@ impl MarkRevision {
 /// Absence or lateness.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 #[graphql(name = "AttendanceStatus")]
+#[graphql(remote = "dnevnik_entities::enums::AttendanceStatus")]
 pub enum AttendanceStatusValue {
     /// Absent without a valid reason (пропуск по неуважительной причине).
     Absent,
@@ -479,16 +470,6 @@ pub enum AttendanceStatusValue {
     Excused,
     /// Late (опоздание).
     Late,
-}
-
-impl From<AttendanceStatus> for AttendanceStatusValue {
-    fn from(status: AttendanceStatus) -> Self {
-        match status {
-            AttendanceStatus::Absent => Self::Absent,
-            AttendanceStatus::Excused => Self::Excused,
-            AttendanceStatus::Late => Self::Late,
-        }
-    }
 }
 
 /// A student's absence or lateness at a lesson.
@@ -528,6 +509,7 @@ impl AttendanceRecord {
 /// A remark or praise.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 #[graphql(name = "RemarkKind")]
+#[graphql(remote = "dnevnik_entities::enums::RemarkKind")]
 pub enum RemarkKindValue {
     /// Замечание.
     Remark,
@@ -577,6 +559,7 @@ impl Remark {
 /// A final mark's value.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 #[graphql(name = "FinalMarkValue")]
+#[graphql(remote = "dnevnik_entities::enums::FinalMarkValue")]
 pub enum FinalMarkValueKind {
     /// 1.
     One,

@@ -3,7 +3,6 @@
 //! `service::journal`, which asks the policy and writes in one transaction with its audit event.
 
 use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObject};
-use dnevnik_entities::enums::{FinalMarkValue, LessonStatus, RemarkKind};
 use dnevnik_entities::mark;
 
 use super::context::ContextExt;
@@ -16,42 +15,6 @@ use super::scalars::Date;
 use crate::error::{AppError, AppResult, Reason};
 use crate::service::journal::{self, Presence};
 use crate::service::nodes;
-
-impl From<LessonStatusValue> for LessonStatus {
-    fn from(value: LessonStatusValue) -> Self {
-        match value {
-            LessonStatusValue::Scheduled => Self::Scheduled,
-            LessonStatusValue::Held => Self::Held,
-            LessonStatusValue::Cancelled => Self::Cancelled,
-            LessonStatusValue::Replaced => Self::Replaced,
-        }
-    }
-}
-
-impl From<RemarkKindValue> for RemarkKind {
-    fn from(value: RemarkKindValue) -> Self {
-        match value {
-            RemarkKindValue::Remark => Self::Remark,
-            RemarkKindValue::Praise => Self::Praise,
-        }
-    }
-}
-
-impl From<FinalMarkValueKind> for FinalMarkValue {
-    fn from(value: FinalMarkValueKind) -> Self {
-        match value {
-            FinalMarkValueKind::One => Self::One,
-            FinalMarkValueKind::Two => Self::Two,
-            FinalMarkValueKind::Three => Self::Three,
-            FinalMarkValueKind::Four => Self::Four,
-            FinalMarkValueKind::Five => Self::Five,
-            FinalMarkValueKind::Pass => Self::Pass,
-            FinalMarkValueKind::Fail => Self::Fail,
-            FinalMarkValueKind::NotAttested => Self::NotAttested,
-            FinalMarkValueKind::Exempt => Self::Exempt,
-        }
-    }
-}
 
 /// A mark to record: at a lesson, or for a subject on a day.
 #[derive(InputObject)]

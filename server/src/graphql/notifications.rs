@@ -4,7 +4,7 @@
 
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::NaiveDate;
-use dnevnik_entities::enums::{AttendanceStatus, NotificationKind, RemarkKind};
+use dnevnik_entities::enums::{AttendanceStatus, RemarkKind};
 use dnevnik_entities::{control_form, homework, mark, notification, student, subject};
 use serde::Deserialize;
 
@@ -23,6 +23,7 @@ use crate::service::notifications;
 /// What a notification is about.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 #[graphql(name = "NotificationKind")]
+#[graphql(remote = "dnevnik_entities::enums::NotificationKind")]
 pub enum NotificationKindValue {
     /// A new mark.
     MarkRecorded,
@@ -40,21 +41,6 @@ pub enum NotificationKindValue {
     Message,
     /// News published.
     News,
-}
-
-impl From<NotificationKind> for NotificationKindValue {
-    fn from(kind: NotificationKind) -> Self {
-        match kind {
-            NotificationKind::MarkRecorded => Self::MarkRecorded,
-            NotificationKind::MarkChanged => Self::MarkChanged,
-            NotificationKind::MarkDeleted => Self::MarkDeleted,
-            NotificationKind::Homework => Self::Homework,
-            NotificationKind::Attendance => Self::Attendance,
-            NotificationKind::Remark => Self::Remark,
-            NotificationKind::Message => Self::Message,
-            NotificationKind::News => Self::News,
-        }
-    }
 }
 
 /// The values a notification shows, as stored with it.

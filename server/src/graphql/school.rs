@@ -2,7 +2,6 @@
 //! and staff. What a viewer sees of each is asked of `policy/`.
 
 use async_graphql::{Context, Enum, ID, Object};
-use dnevnik_entities::enums::{StaffPosition, StudyPeriodKind};
 use dnevnik_entities::{academic_year, class_unit, school, staff_member, study_period, subject};
 
 use super::context::ContextExt;
@@ -151,6 +150,7 @@ impl AcademicYear {
 /// What kind of period a study period is.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 #[graphql(name = "StudyPeriodKind")]
+#[graphql(remote = "dnevnik_entities::enums::StudyPeriodKind")]
 pub enum StudyPeriodKindValue {
     /// Четверть.
     Quarter,
@@ -160,17 +160,6 @@ pub enum StudyPeriodKindValue {
     HalfYear,
     /// The whole year (final year marks).
     Year,
-}
-
-impl From<StudyPeriodKind> for StudyPeriodKindValue {
-    fn from(kind: StudyPeriodKind) -> Self {
-        match kind {
-            StudyPeriodKind::Quarter => Self::Quarter,
-            StudyPeriodKind::Trimester => Self::Trimester,
-            StudyPeriodKind::HalfYear => Self::HalfYear,
-            StudyPeriodKind::Year => Self::Year,
-        }
-    }
 }
 
 /// A study period: a quarter, trimester, half-year or the year.
@@ -336,6 +325,7 @@ impl Subject {
 /// A staff member's position.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 #[graphql(name = "StaffPosition")]
+#[graphql(remote = "dnevnik_entities::enums::StaffPosition")]
 pub enum StaffPositionValue {
     /// Директор.
     Director,
@@ -347,18 +337,6 @@ pub enum StaffPositionValue {
     Administrator,
     /// Other staff.
     Other,
-}
-
-impl From<StaffPosition> for StaffPositionValue {
-    fn from(position: StaffPosition) -> Self {
-        match position {
-            StaffPosition::Director => Self::Director,
-            StaffPosition::DeputyDirector => Self::DeputyDirector,
-            StaffPosition::Teacher => Self::Teacher,
-            StaffPosition::Administrator => Self::Administrator,
-            StaffPosition::Other => Self::Other,
-        }
-    }
 }
 
 /// A teacher or another member of a school's staff.

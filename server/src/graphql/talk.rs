@@ -2,7 +2,6 @@
 //! says whom one may write to. Thin: each calls `service::{publishing, forum, messaging}`.
 
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
-use dnevnik_entities::enums::{EventKind, ForumAddressee, NewsKind};
 
 use super::communication::{
     Conversation, Event, EventKindValue, ForumAddresseeValue, ForumPost, ForumThread, Message,
@@ -13,37 +12,8 @@ use super::ids::{self, Kind};
 use super::page::Page;
 use super::scalars::DateTime;
 use crate::error::AppResult;
-use crate::policy::contacts::{self, ContactRole};
+use crate::policy::contacts;
 use crate::service::{forum, messaging, nodes, publishing};
-
-impl From<NewsKindValue> for NewsKind {
-    fn from(value: NewsKindValue) -> Self {
-        match value {
-            NewsKindValue::Organisation => Self::Organisation,
-            NewsKindValue::Administrative => Self::Administrative,
-        }
-    }
-}
-
-impl From<EventKindValue> for EventKind {
-    fn from(value: EventKindValue) -> Self {
-        match value {
-            EventKindValue::ParentMeeting => Self::ParentMeeting,
-            EventKindValue::SchoolEvent => Self::SchoolEvent,
-        }
-    }
-}
-
-impl From<ForumAddresseeValue> for ForumAddressee {
-    fn from(value: ForumAddresseeValue) -> Self {
-        match value {
-            ForumAddresseeValue::Everyone => Self::Everyone,
-            ForumAddresseeValue::ClassTeacher => Self::ClassTeacher,
-            ForumAddresseeValue::Teacher => Self::Teacher,
-            ForumAddresseeValue::DeputyDirector => Self::DeputyDirector,
-        }
-    }
-}
 
 /// News to publish. Leave out both `schoolId` and `classUnitId` for city news (the
 /// department only).
@@ -261,6 +231,7 @@ pub struct MarkConversationReadPayload {
 /// How a contact relates to the viewer.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 #[graphql(name = "ContactRole")]
+#[graphql(remote = "crate::policy::contacts::ContactRole")]
 pub enum ContactRoleValue {
     /// The class teacher of a child's (or one's own) class.
     ClassTeacher,
@@ -274,19 +245,6 @@ pub enum ContactRoleValue {
     Student,
     /// A parent of a student of the school.
     Parent,
-}
-
-impl From<ContactRole> for ContactRoleValue {
-    fn from(role: ContactRole) -> Self {
-        match role {
-            ContactRole::ClassTeacher => Self::ClassTeacher,
-            ContactRole::Teacher => Self::Teacher,
-            ContactRole::Administration => Self::Administration,
-            ContactRole::Staff => Self::Staff,
-            ContactRole::Student => Self::Student,
-            ContactRole::Parent => Self::Parent,
-        }
-    }
 }
 
 /// Someone the viewer may write to.

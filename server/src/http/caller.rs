@@ -48,7 +48,7 @@ pub async fn identify(
         .map(|t| t.trim().to_owned());
     let (token, via_cookie) = match bearer {
         Some(token) => (Some(token), false),
-        None => (cookies::read(headers, session::COOKIE), true),
+        None => (cookies::SESSION.read(headers), true),
     };
     let Some(token) = token.filter(|t| !t.is_empty()) else {
         return Ok(Caller {

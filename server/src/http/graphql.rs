@@ -5,6 +5,7 @@
 use async_graphql::http::GraphiQLSource;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Instant;
 
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, State};
@@ -26,6 +27,7 @@ pub async fn execute(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    let started = Instant::now();
     if !is_json(&headers) {
         return plain_error(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -40,6 +42,17 @@ pub async fn execute(
             "BAD_USER_INPUT",
             "The body is not a single GraphQL request in JSON.",
         );
+    };
+    // From here on the request has an operation to time; every way out records it.
+    let mut timer = OperationTimer {
+        state: &state,
+        operation: crate::metrics::operation_label(
+            request.operation_name.as_deref(),
+            &request.query,
+        )
+        .to_owned(),
+        started,
+        ok: false,
     };
     if request.query.len() > QUERY_LIMIT {
         return plain_error(
@@ -71,12 +84,15 @@ pub async fn execute(
     let extra_headers = response.http_headers.clone();
     let limit = state.config.graphql_max_response_kib.saturating_mul(1024);
     let mut answer = match serde_json::to_vec(&response) {
-        Ok(body) if body.len() <= limit => (
-            StatusCode::OK,
-            [(header::CONTENT_TYPE, "application/json")],
-            body,
-        )
-            .into_response(),
+        Ok(body) if body.len() <= limit => {
+            timer.ok = response.errors.is_empty();
+            (
+                StatusCode::OK,
+                [(header::CONTENT_TYPE, "application/json")],
+                body,
+            )
+                .into_response()
+        }
         Ok(body) => {
             tracing::warn!(bytes = body.len(), "a GraphQL answer over the size limit");
             too_large(body.len(), limit)
@@ -87,6 +103,24 @@ pub async fn execute(
         answer.headers_mut().append(name, value.clone());
     }
     answer
+}
+
+/// Records a GraphQL request's duration under its operation when it goes out of scope, so that
+/// every answer counts, early refusals included. An answer with errors, or none at all (the
+/// client went away and the request was dropped), counts as an `error`.
+struct OperationTimer<'a> {
+    state: &'a AppState,
+    operation: String,
+    started: Instant,
+    ok: bool,
+}
+
+impl Drop for OperationTimer<'_> {
+    fn drop(&mut self) {
+        self.state
+            .metrics
+            .record_graphql(&self.operation, self.ok, self.started.elapsed());
+    }
 }
 
 /// The answer instead of one over the size limit: GraphQL-shaped, `data: null`, with the

@@ -131,13 +131,16 @@ fn answer_panic(payload: Box<dyn std::any::Any + Send + 'static>) -> Response {
 pub(crate) const PAGE_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
      img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
-/// Counts answers for `/metrics` and labels every response: not cacheable (diary data is
-/// personal and must never sit in a shared cache), never sniffed into another type, no
+/// Counts and times answers for `/metrics`, and labels every response: not cacheable (diary
+/// data is personal and must never sit in a shared cache), never sniffed into another type, no
 /// referrer to other sites; HTML pages also get their security policy, and production tells
 /// browsers to use HTTPS only.
 async fn count_and_label(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let started = std::time::Instant::now();
     let mut response = next.run(request).await;
-    state.metrics.record(response.status().as_u16());
+    state
+        .metrics
+        .record(response.status().as_u16(), started.elapsed());
     let is_html = response
         .headers()
         .get(header::CONTENT_TYPE)
@@ -242,9 +245,9 @@ async fn readyz(State(state): State<AppState>) -> Response {
     (status, Json(body)).into_response()
 }
 
-/// Prometheus metrics of this replica. In production only for the holder of
-/// `DNEVNIK_METRICS_TOKEN` (and not at all without one): the counters tell outsiders how the
-/// service is used.
+/// Prometheus metrics of this replica (see [`crate::metrics`]). In production only for the
+/// holder of `DNEVNIK_METRICS_TOKEN` (and not at all without one): the counters tell outsiders
+/// how the service is used.
 async fn metrics(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
     if state.config.is_production() {
         let presented = headers

@@ -30,10 +30,6 @@ use crate::state::AppState;
 use subtle::ConstantTimeEq as _;
 
 /// The CSRF cookie.
-const CSRF_COOKIE: &str = "dnevnik_csrf";
-/// The cookie that binds a provider sign-in to the browser that started it.
-const LOGIN_COOKIE: &str = "dnevnik_login";
-
 /// The routes of this module.
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -82,20 +78,17 @@ pub(crate) fn message(status: StatusCode, title: &str, text: &str) -> Response {
 
 /// The CSRF token of this browser, and the `Set-Cookie` to send when it is new.
 pub(crate) fn csrf_token(headers: &HeaderMap, secure: bool) -> (String, Option<String>) {
-    if let Some(token) = cookies::read(headers, CSRF_COOKIE).filter(|t| t.len() >= 32) {
+    if let Some(token) = cookies::CSRF.read(headers).filter(|t| t.len() >= 32) {
         return (token, None);
     }
     let token = new_token().unwrap_or_default();
-    let cookie = format!(
-        "{CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=86400{}",
-        if secure { "; Secure" } else { "" }
-    );
+    let cookie = cookies::CSRF.set(&token, 86_400, secure);
     (token, Some(cookie))
 }
 
 /// A form POST must carry the browser's CSRF token and come from this site.
 pub(crate) fn check_form(state: &AppState, headers: &HeaderMap, submitted: &str) -> bool {
-    let cookie = cookies::read(headers, CSRF_COOKIE).unwrap_or_default();
+    let cookie = cookies::CSRF.read(headers).unwrap_or_default();
     // Constant time, so that the comparison does not tell how much of a guess was right.
     let same_token =
         !cookie.is_empty() && bool::from(cookie.as_bytes().ct_eq(submitted.as_bytes()));
@@ -572,14 +565,7 @@ async fn provider_start(
         Ok(token) => token,
         Err(err) => return err.into_response(),
     };
-    let cookie = format!(
-        "{LOGIN_COOKIE}={browser}; Path=/auth/oidc; HttpOnly; SameSite=Lax; Max-Age=600{}",
-        if state.config.secure_cookies() {
-            "; Secure"
-        } else {
-            ""
-        }
-    );
+    let cookie = cookies::LOGIN.set(&browser, 600, state.config.secure_cookies());
     with_cookies(Redirect::to(&url).into_response(), &[cookie])
 }
 
@@ -601,8 +587,7 @@ async fn provider_callback(
             "Такого способа входа нет.",
         );
     };
-    let clear_login =
-        format!("{LOGIN_COOKIE}=; Path=/auth/oidc; HttpOnly; SameSite=Lax; Max-Age=0");
+    let clear_login = cookies::LOGIN.clear(state.config.secure_cookies());
     let failed = |reason: crate::auth::oidc::Failure| {
         let state = state.clone();
         let client = caller.client.clone();
@@ -623,7 +608,7 @@ async fn provider_callback(
             )
         }
     };
-    let browser = cookies::read(&headers, LOGIN_COOKIE);
+    let browser = cookies::LOGIN.read(&headers);
     let login = match take_state(
         &state.db,
         &name,

@@ -54,7 +54,7 @@ pub async fn subscribe(
         .get(ORIGIN)
         .and_then(|v| v.to_str().ok())
         .is_none_or(|origin| same_origin(origin, &state.config.public_url()));
-    let cookie = cookies::read(&headers, session::COOKIE).filter(|_| same_origin);
+    let cookie = cookies::SESSION.read(&headers).filter(|_| same_origin);
     let client = ClientInfo {
         ip: Some(peer.ip().to_string()),
         user_agent: headers

@@ -2,6 +2,7 @@
 
 use dnevnik_migration::{Migrator, MigratorTrait};
 use dnevnik_tests::TestApp;
+use serde_json::json;
 
 #[tokio::test]
 async fn healthz_answers_while_the_process_lives() {
@@ -73,6 +74,69 @@ async fn metrics_count_answered_requests() -> anyhow::Result<()> {
     assert!(text.contains("dnevnik_http_requests_total 2"), "{text}");
     assert!(
         text.contains("dnevnik_http_client_errors_total 1"),
+        "{text}"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn metrics_time_graphql_requests_by_operation_and_outcome() -> anyhow::Result<()> {
+    let app = TestApp::spawn().await;
+    let post = |body: serde_json::Value| {
+        let request = app.client.post(app.url("/graphql")).json(&body).send();
+        async move { request.await?.error_for_status().map(drop) }
+    };
+    // Named in the document only, as the test client sends it.
+    app.graphql("query Probe { __typename }", json!({}))
+        .await
+        .assert_ok();
+    // Named by `operationName` among two operations.
+    post(json!({
+        "query": "query Probe { __typename } query Other { __typename }",
+        "operationName": "Probe",
+    }))
+    .await?;
+    app.graphql("{ __typename }", json!({})).await.assert_ok();
+    // A field that does not exist: the answer carries errors.
+    app.graphql("query Broken { noSuchField }", json!({})).await;
+    // A name no dashboard wants as a label, and one the document does not even hold.
+    let junk = "J".repeat(300);
+    post(json!({ "query": "{ __typename }", "operationName": junk })).await?;
+    app.graphql(&format!("query {junk} {{ __typename }}"), json!({}))
+        .await
+        .assert_ok();
+    let text = app.get("/metrics").await.text().await?;
+    let count = |operation: &str, outcome: &str| {
+        format!(
+            "dnevnik_graphql_request_duration_seconds_count{{operation=\"{operation}\",outcome=\"{outcome}\"}} "
+        )
+    };
+    for (operation, outcome, n) in [
+        ("Probe", "ok", 2),
+        ("Probe", "error", 0),
+        ("anonymous", "ok", 1),
+        ("Broken", "error", 1),
+        ("other", "error", 1),
+        ("other", "ok", 1),
+    ] {
+        let line = format!("{}{n}\n", count(operation, outcome));
+        assert!(text.contains(&line), "no {line:?} in\n{text}");
+    }
+    assert!(!text.contains(&junk), "{text}");
+    // A histogram with buckets, not a summary.
+    assert!(
+        text.contains("# TYPE dnevnik_graphql_request_duration_seconds histogram"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "dnevnik_graphql_request_duration_seconds_bucket{operation=\"Probe\",outcome=\"ok\",le=\"10\"} 2"
+        ),
+        "{text}"
+    );
+    // And HTTP requests by status class: the six POSTs so far answered 200.
+    assert!(
+        text.contains("dnevnik_http_request_duration_seconds_count{status=\"2xx\"} 6"),
         "{text}"
     );
     Ok(())
