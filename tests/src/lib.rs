@@ -7,6 +7,7 @@ pub mod builders;
 pub mod database;
 pub mod matrix;
 pub mod schema;
+pub mod sql;
 pub mod stub_idp;
 pub mod world;
 pub mod ws;

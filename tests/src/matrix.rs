@@ -1,8 +1,7 @@
 //! The write matrix: a mutation asked of every role of the world, refusals first — each must
 //! answer its error code and change nothing in a snapshot of the tables it could touch — then
-//! the roles that may, which must succeed.
+//! the roles that may, which must succeed and store what they asked (`Written`).
 
-use sea_orm::{ConnectionTrait, Statement};
 use serde_json::Value;
 
 use crate::world::{Who, World};
@@ -28,18 +27,75 @@ pub async fn ask(app: &TestApp, w: &World, who: Who, query: &str, vars: Value) -
 /// One number from SQL that answers a column `n`. A query that fails or answers nothing fails
 /// the test: a snapshot of sentinels would compare equal and hide a write.
 pub async fn scalar(app: &TestApp, sql: &str) -> i64 {
-    let row = match app
-        .db
-        .query_one_raw(Statement::from_string(app.db.get_database_backend(), sql))
-        .await
-    {
-        Ok(Some(row)) => row,
-        Ok(None) => panic!("no row from {sql}"),
-        Err(err) => panic!("{sql}: {err}"),
-    };
-    match row.try_get::<i64>("", "n") {
-        Ok(n) => n,
-        Err(err) => panic!("{sql}: no number `n`: {err}"),
+    crate::sql::scalar(&app.db, sql).await
+}
+
+/// The number inside a global id (`base64url("Mark:123")` → 123); anything else fails the test.
+pub fn number_in(global: &str) -> i64 {
+    match dnevnik_server::graphql::ids::decode_any(&global.to_owned().into()) {
+        Ok((_, number)) => number,
+        Err(err) => panic!("not a global id: {global:?}: {err:?}"),
+    }
+}
+
+/// What an allowed write must have stored, checked after each success — so that a write that
+/// succeeds but stores something else (another value, another row, nothing) fails too.
+#[derive(Clone, Debug, Default)]
+pub struct Written {
+    /// Where the written object's global id is in the answer (a JSON pointer into `data`).
+    id_at: String,
+    /// Fields of the answer (JSON pointers into `data`) and what they must equal.
+    answers: Vec<(String, Value)>,
+    /// SQL answering `n` (`$id` stands for the written object's number), and what it must
+    /// answer after the write.
+    rows: Vec<(String, i64)>,
+}
+
+impl Written {
+    /// The object written, whose global id the answer holds at `pointer` (e.g.
+    /// `/recordMark/mark/id`).
+    pub fn at(pointer: &str) -> Self {
+        Self {
+            id_at: pointer.to_owned(),
+            ..Self::default()
+        }
+    }
+
+    /// The answer holds `value` at `pointer`: what was asked, as the server read it back.
+    pub fn answers(mut self, pointer: &str, value: impl Into<Value>) -> Self {
+        self.answers.push((pointer.to_owned(), value.into()));
+        self
+    }
+
+    /// After the write `sql` answers `n`; `$id` in it stands for the written object's number.
+    pub fn row(mut self, sql: impl Into<String>, n: i64) -> Self {
+        self.rows.push((sql.into(), n));
+        self
+    }
+
+    /// What differs from the expectation in a successful answer and the database after it.
+    async fn mismatches(&self, app: &TestApp, response: &GraphqlResponse) -> Vec<String> {
+        let mut wrong = Vec::new();
+        let data = response.data();
+        for (pointer, expected) in &self.answers {
+            let got = data.pointer(pointer).unwrap_or(&Value::Null);
+            if got != expected {
+                wrong.push(format!("answered {got} at {pointer}, asked {expected}"));
+            }
+        }
+        let Some(global) = data.pointer(&self.id_at).and_then(Value::as_str) else {
+            wrong.push(format!("no id at {} in {}", self.id_at, response.body));
+            return wrong;
+        };
+        let number = number_in(global).to_string();
+        for (sql, expected) in &self.rows {
+            let sql = sql.replace("$id", &number);
+            let got = scalar(app, &sql).await;
+            if got != *expected {
+                wrong.push(format!("{sql} answered {got}, not {expected}"));
+            }
+        }
+        wrong
     }
 }
 
@@ -53,7 +109,12 @@ pub async fn snapshot(app: &TestApp, queries: &[&str]) -> Vec<i64> {
 }
 
 /// Asks a write of every role: refusals first (each must leave `state` as it was), then the
-/// roles that may, which must succeed. `vars` may differ per role (for deletions).
+/// roles that may, which must succeed and store what `written` says for them. `vars` may
+/// differ per role (for deletions), and so may `written`.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one row of the matrix, spelled out"
+)]
 pub async fn check_write(
     app: &TestApp,
     w: &World,
@@ -62,6 +123,7 @@ pub async fn check_write(
     vars: impl Fn(Who) -> Value,
     expect: &[(Who, Outcome)],
     state: &[&str],
+    written: impl Fn(Who) -> Written,
 ) {
     assert_eq!(expect.len(), Who::ALL.len(), "{name}: ask every role");
     let mut failures = Vec::new();
@@ -84,6 +146,15 @@ pub async fn check_write(
             Outcome::Done => {
                 if !response.error_codes().is_empty() {
                     failures.push(format!("{who:?}: expected success, got {}", response.body));
+                    continue;
+                }
+                let expected = written(*who);
+                assert!(
+                    !expected.rows.is_empty(),
+                    "{name}: say what a success stores (Written::row)"
+                );
+                for wrong in expected.mismatches(app, &response).await {
+                    failures.push(format!("{who:?}: succeeded, but {wrong}"));
                 }
             }
         }

@@ -233,45 +233,52 @@ async fn stranger_admin(app: &TestApp) {
 }
 
 async fn first_id(app: &TestApp, sql: &str) -> i64 {
-    use sea_orm::{ConnectionTrait, Statement};
-    app.db
-        .query_one_raw(Statement::from_string(app.db.get_database_backend(), sql))
-        .await
-        .ok()
-        .flatten()
-        .and_then(|row| row.try_get::<i64>("", "n").ok())
-        .unwrap_or_else(|| panic!("nothing for {sql}"))
+    dnevnik_tests::matrix::scalar(app, sql).await
 }
 
-#[tokio::test]
-async fn another_schools_administrator_is_refused_on_every_back_office_page() {
+/// The demo school's objects another school's administrator aims at: the school, an undecided
+/// application, an unused code, a guardianship, a class, a student and a refusal reason.
+struct Targets {
+    school: i64,
+    open: i64,
+    code: i64,
+    guardianship: i64,
+    class: i64,
+    student: i64,
+    reason: i64,
+}
+
+/// The demo school with another school's administrator signed in to the back-office: the app,
+/// what they aim at, and their CSRF token.
+async fn stranger_signed_in() -> (TestApp, Targets, String) {
     let app = TestApp::spawn_demo().await;
     stranger_admin(&app).await;
     let school = first_id(&app, "SELECT MIN(id) AS n FROM schools").await;
-    // The demo school's objects: an undecided application, an unused code, a guardianship, a
-    // class and a student.
-    let open = first_id(
-        &app,
-        "SELECT MIN(id) AS n FROM access_applications WHERE status IN ('received', 'in_review')",
-    )
-    .await;
-    let code = first_id(
-        &app,
-        "SELECT MIN(id) AS n FROM access_codes WHERE status IN ('issued', 'printed', 'handed_over')",
-    )
-    .await;
-    let guardianship = first_id(&app, "SELECT MIN(id) AS n FROM guardianships").await;
-    let class = first_id(
-        &app,
-        &format!("SELECT MIN(id) AS n FROM class_units WHERE school_id = {school}"),
-    )
-    .await;
-    let student = first_id(
-        &app,
-        &format!("SELECT MIN(id) AS n FROM students WHERE school_id = {school}"),
-    )
-    .await;
-    let reason = first_id(&app, "SELECT MIN(id) AS n FROM refusal_reasons").await;
+    let targets = Targets {
+        school,
+        open: first_id(
+            &app,
+            "SELECT MIN(id) AS n FROM access_applications WHERE status IN ('received', 'in_review')",
+        )
+        .await,
+        code: first_id(
+            &app,
+            "SELECT MIN(id) AS n FROM access_codes WHERE status IN ('issued', 'printed', 'handed_over')",
+        )
+        .await,
+        guardianship: first_id(&app, "SELECT MIN(id) AS n FROM guardianships").await,
+        class: first_id(
+            &app,
+            &format!("SELECT MIN(id) AS n FROM class_units WHERE school_id = {school}"),
+        )
+        .await,
+        student: first_id(
+            &app,
+            &format!("SELECT MIN(id) AS n FROM students WHERE school_id = {school}"),
+        )
+        .await,
+        reason: first_id(&app, "SELECT MIN(id) AS n FROM refusal_reasons").await,
+    };
     assert_eq!(
         admin_login(&app, "stranger", "stranger-pass")
             .await
@@ -280,8 +287,18 @@ async fn another_schools_administrator_is_refused_on_every_back_office_page() {
     );
     assert_eq!(app.get("/admin").await.status(), 200);
     let token = csrf(&app, "/admin").await;
-    let before = crate::backoffice::back_office_state(&app).await;
+    (app, targets, token)
+}
 
+#[tokio::test]
+async fn another_schools_administrator_is_refused_on_every_back_office_page() {
+    let (app, targets, _) = stranger_signed_in().await;
+    let Targets {
+        school,
+        open,
+        student,
+        ..
+    } = targets;
     for path in [
         format!("/admin?school={school}"),
         format!("/admin/applications?school={school}"),
@@ -296,6 +313,21 @@ async fn another_schools_administrator_is_refused_on_every_back_office_page() {
         let response = app.get(&path).await;
         assert_eq!(response.status(), 404, "GET {path}");
     }
+}
+
+#[tokio::test]
+async fn another_schools_administrator_is_refused_every_back_office_action_and_writes_nothing() {
+    let (app, targets, token) = stranger_signed_in().await;
+    let Targets {
+        school,
+        open,
+        code,
+        guardianship,
+        class,
+        student,
+        reason,
+    } = targets;
+    let before = crate::backoffice::back_office_state(&app).await;
 
     let posts: Vec<(String, Vec<(&str, String)>)> = vec![
         (

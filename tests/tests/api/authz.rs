@@ -104,25 +104,37 @@ fn ids(list: &[String]) -> Expect {
     Expect::Ids(list.to_vec())
 }
 
-#[tokio::test]
-async fn the_authorization_matrix_holds_for_every_role() -> anyhow::Result<()> {
+fn not_found() -> Expect {
+    Expect::Error("NOT_FOUND")
+}
+
+fn forbidden() -> Expect {
+    Expect::Error("FORBIDDEN")
+}
+
+fn anonymous() -> Expect {
+    Expect::Error("UNAUTHENTICATED")
+}
+
+/// An app over the world of the matrix.
+async fn world() -> anyhow::Result<(TestApp, World)> {
     let app = TestApp::spawn().await;
     let w = World::build(&app).await?;
+    Ok((app, w))
+}
+
+/// A student, their marks and their diary are seen by exactly the roles the policy names.
+#[tokio::test]
+async fn a_student_their_marks_and_their_diary_are_seen_by_exactly_the_roles_the_policy_names()
+-> anyhow::Result<()> {
+    let (app, w) = world().await?;
     let a1 = id(Kind::Student, w.student_a1);
-    let a2 = id(Kind::Student, w.student_a2);
-    let b1 = id(Kind::Student, w.student_b1);
-    let class_a = id(Kind::ClassUnit, w.class_a);
     let mark_math_a1 = id(Kind::Mark, w.mark_math_a1);
     let mark_russian_a1 = id(Kind::Mark, w.mark_russian_a1);
-    let mark_math_a2 = id(Kind::Mark, w.mark_math_a2);
-    let mark_math_b1 = id(Kind::Mark, w.mark_math_b1);
     let lesson_math = id(Kind::Lesson, w.lesson_math_a);
     let lesson_russian = id(Kind::Lesson, w.lesson_russian_a);
     let both_marks = vec![mark_math_a1.clone(), mark_russian_a1.clone()];
     let math_only = vec![mark_math_a1.clone()];
-    let not_found = || Expect::Error("NOT_FOUND");
-    let forbidden = || Expect::Error("FORBIDDEN");
-    let anonymous = || Expect::Error("UNAUTHENTICATED");
 
     // A student by id: their family, themselves, their teachers, their school's and the
     // city's administrators; nobody else learns they exist.
@@ -229,6 +241,21 @@ async fn the_authorization_matrix_holds_for_every_role() -> anyhow::Result<()> {
         ],
     )
     .await;
+    Ok(())
+}
+
+/// Progress, attendance and final marks keep the subject scope; birth date and rating need
+/// full access.
+#[tokio::test]
+async fn progress_attendance_and_final_marks_keep_the_subject_scope_and_the_rating_needs_full_access()
+-> anyhow::Result<()> {
+    let (app, w) = world().await?;
+    let a1 = id(Kind::Student, w.student_a1);
+    let mark_math_a1 = id(Kind::Mark, w.mark_math_a1);
+    let mark_russian_a1 = id(Kind::Mark, w.mark_russian_a1);
+    let lesson_russian = id(Kind::Lesson, w.lesson_russian_a);
+    let both_marks = vec![mark_math_a1.clone(), mark_russian_a1.clone()];
+    let math_only = vec![mark_math_a1.clone()];
 
     // Progress per subject, attendance, final marks, assessments: the same scope.
     let row = Row {
@@ -345,6 +372,15 @@ async fn the_authorization_matrix_holds_for_every_role() -> anyhow::Result<()> {
         ],
     )
     .await;
+    Ok(())
+}
+
+/// A parent or a student never reaches another child, directly or by the way round.
+#[tokio::test]
+async fn a_parent_or_a_student_never_reaches_another_child() -> anyhow::Result<()> {
+    let (app, w) = world().await?;
+    let a2 = id(Kind::Student, w.student_a2);
+    let b1 = id(Kind::Student, w.student_b1);
 
     // Classmates and other classes: a parent or student never reaches another child.
     let row = Row {
@@ -393,6 +429,48 @@ async fn the_authorization_matrix_holds_for_every_role() -> anyhow::Result<()> {
         ],
     )
     .await;
+
+    // The way round: from one's own child to the class and on to the classmates.
+    let row = Row {
+        name: "viewer.students.student.classUnit.students.marks",
+        query: "{ viewer { students { student { classUnit { students { \
+                marks(first: 100) { nodes { id } } } } } } } }"
+            .into(),
+        vars: json!({}),
+        path: vec![
+            "viewer",
+            "students",
+            "student",
+            "classUnit",
+            "students",
+            "marks",
+            "nodes",
+            "id",
+        ],
+    };
+    check_row(
+        &app,
+        &w,
+        &row,
+        &[
+            (ParentOfA, forbidden()),
+            (ParentOfB, forbidden()),
+            (StudentA, forbidden()),
+        ],
+    )
+    .await;
+    Ok(())
+}
+
+/// The class is seen by its members; its roster and journal by its teachers.
+#[tokio::test]
+async fn the_class_is_seen_by_its_members_and_its_roster_and_journal_by_its_teachers()
+-> anyhow::Result<()> {
+    let (app, w) = world().await?;
+    let class_a = id(Kind::ClassUnit, w.class_a);
+    let mark_math_a1 = id(Kind::Mark, w.mark_math_a1);
+    let mark_russian_a1 = id(Kind::Mark, w.mark_russian_a1);
+    let mark_math_a2 = id(Kind::Mark, w.mark_math_a2);
 
     // The class: members see it; only its teachers see the roster.
     let row = Row {
@@ -453,36 +531,6 @@ async fn the_authorization_matrix_holds_for_every_role() -> anyhow::Result<()> {
     )
     .await;
 
-    // The way round: from one's own child to the class and on to the classmates.
-    let row = Row {
-        name: "viewer.students.student.classUnit.students.marks",
-        query: "{ viewer { students { student { classUnit { students { \
-                marks(first: 100) { nodes { id } } } } } } } }"
-            .into(),
-        vars: json!({}),
-        path: vec![
-            "viewer",
-            "students",
-            "student",
-            "classUnit",
-            "students",
-            "marks",
-            "nodes",
-            "id",
-        ],
-    };
-    check_row(
-        &app,
-        &w,
-        &row,
-        &[
-            (ParentOfA, forbidden()),
-            (ParentOfB, forbidden()),
-            (StudentA, forbidden()),
-        ],
-    )
-    .await;
-
     // The class journal: the subject's teacher, the class teacher, administrators.
     let row = Row {
         name: "classUnit(5А).journal(Mathematics)",
@@ -528,6 +576,15 @@ async fn the_authorization_matrix_holds_for_every_role() -> anyhow::Result<()> {
         ],
     )
     .await;
+    Ok(())
+}
+
+/// A mark by global id is seen by exactly those who see it elsewhere.
+#[tokio::test]
+async fn a_mark_by_global_id_is_seen_by_exactly_those_who_see_it_elsewhere() -> anyhow::Result<()> {
+    let (app, w) = world().await?;
+    let mark_russian_a1 = id(Kind::Mark, w.mark_russian_a1);
+    let mark_math_b1 = id(Kind::Mark, w.mark_math_b1);
 
     // Objects by global id.
     for (mark, name, allowed) in [
@@ -569,6 +626,15 @@ async fn the_authorization_matrix_holds_for_every_role() -> anyhow::Result<()> {
             .collect();
         check_row(&app, &w, &row, &expect).await;
     }
+    Ok(())
+}
+
+/// A school's staff, classes, subjects and periods are for its members.
+#[tokio::test]
+async fn a_schools_staff_classes_subjects_and_periods_are_for_its_members() -> anyhow::Result<()> {
+    let (app, w) = world().await?;
+    let class_a = id(Kind::ClassUnit, w.class_a);
+    let class_only = vec![class_a.clone()];
 
     // The school's staff list: its staff and administrators.
     let row = Row {
@@ -619,6 +685,80 @@ async fn the_authorization_matrix_holds_for_every_role() -> anyhow::Result<()> {
         ],
     )
     .await;
+
+    // A school's subjects and years: for its members.
+    let school1 = id(Kind::School, w.school1);
+    let subjects = vec![id(Kind::Subject, w.math), id(Kind::Subject, w.russian)];
+    let row = Row {
+        name: "school(1).subjects",
+        query: "query($id: ID!) { school(id: $id) { subjects { id } academicYears { id } } }"
+            .into(),
+        vars: json!({ "id": school1 }),
+        path: vec!["school", "subjects", "id"],
+    };
+    check_row(
+        &app,
+        &w,
+        &row,
+        &[
+            (Anonymous, anonymous()),
+            (ParentOfA, ids(&subjects)),
+            (ParentOfB, ids(&subjects)),
+            (StudentA, ids(&subjects)),
+            (TeacherOfA, ids(&subjects)),
+            (TeacherOfOther, ids(&subjects)),
+            (ClassTeacherOfA, ids(&subjects)),
+            (AdminOfSchool, ids(&subjects)),
+            (AdminOfOtherSchool, not_found()),
+            (DepartmentAdmin, ids(&subjects)),
+        ],
+    )
+    .await;
+    for (name, kind, object) in [
+        (
+            "node(staff of school 1)",
+            "StaffMember",
+            id(Kind::StaffMember, w.staff_ta),
+        ),
+        (
+            "node(study period of school 1)",
+            "StudyPeriod",
+            id(Kind::StudyPeriod, w.quarter1),
+        ),
+    ] {
+        let row = Row {
+            name,
+            query: format!("query($id: ID!) {{ node(id: $id) {{ ... on {kind} {{ id }} }} }}"),
+            vars: json!({ "id": object }),
+            path: vec!["node", "id"],
+        };
+        let only = vec![object.clone()];
+        check_row(
+            &app,
+            &w,
+            &row,
+            &[
+                (Anonymous, anonymous()),
+                (ParentOfA, ids(&only)),
+                (ParentOfB, ids(&only)),
+                (StudentA, ids(&only)),
+                (TeacherOfA, ids(&only)),
+                (TeacherOfOther, ids(&only)),
+                (ClassTeacherOfA, ids(&only)),
+                (AdminOfSchool, ids(&only)),
+                (AdminOfOtherSchool, not_found()),
+                (DepartmentAdmin, ids(&only)),
+            ],
+        )
+        .await;
+    }
+    Ok(())
+}
+
+/// News, the forum and conversations reach their audiences only.
+#[tokio::test]
+async fn news_the_forum_and_conversations_reach_their_audiences_only() -> anyhow::Result<()> {
+    let (app, w) = world().await?;
 
     // News: the city's, one's schools' and one's classes'.
     let row = Row {
@@ -744,6 +884,17 @@ async fn the_authorization_matrix_holds_for_every_role() -> anyhow::Result<()> {
         ],
     )
     .await;
+    Ok(())
+}
+
+/// Remarks, homework, assessments and the week's schedule are scoped like the diary.
+#[tokio::test]
+async fn remarks_homework_assessments_and_the_schedule_are_scoped_like_the_diary()
+-> anyhow::Result<()> {
+    let (app, w) = world().await?;
+    let a1 = id(Kind::Student, w.student_a1);
+    let lesson_math = id(Kind::Lesson, w.lesson_math_a);
+    let lesson_russian = id(Kind::Lesson, w.lesson_russian_a);
 
     // Remarks are about one child: at a lesson, seen by whoever sees that lesson of the child.
     let remark = id(
@@ -855,6 +1006,18 @@ async fn the_authorization_matrix_holds_for_every_role() -> anyhow::Result<()> {
         )
         .await;
     }
+    Ok(())
+}
+
+/// The class's timetable and its objects by global id are for the class's members.
+#[tokio::test]
+async fn the_classs_timetable_and_its_objects_are_for_the_classs_members() -> anyhow::Result<()> {
+    let (app, w) = world().await?;
+    let class_a = id(Kind::ClassUnit, w.class_a);
+    let lesson_math = id(Kind::Lesson, w.lesson_math_a);
+    let lesson_russian = id(Kind::Lesson, w.lesson_russian_a);
+    let both_lessons = vec![lesson_math.clone(), lesson_russian.clone()];
+
     // The class timetable is the class's: every member sees every lesson of it.
     let row = Row {
         name: "classUnit(5А).lessons",
@@ -882,72 +1045,6 @@ async fn the_authorization_matrix_holds_for_every_role() -> anyhow::Result<()> {
         ],
     )
     .await;
-    // A school's subjects and years: for its members.
-    let school1 = id(Kind::School, w.school1);
-    let subjects = vec![id(Kind::Subject, w.math), id(Kind::Subject, w.russian)];
-    let row = Row {
-        name: "school(1).subjects",
-        query: "query($id: ID!) { school(id: $id) { subjects { id } academicYears { id } } }"
-            .into(),
-        vars: json!({ "id": school1 }),
-        path: vec!["school", "subjects", "id"],
-    };
-    check_row(
-        &app,
-        &w,
-        &row,
-        &[
-            (Anonymous, anonymous()),
-            (ParentOfA, ids(&subjects)),
-            (ParentOfB, ids(&subjects)),
-            (StudentA, ids(&subjects)),
-            (TeacherOfA, ids(&subjects)),
-            (TeacherOfOther, ids(&subjects)),
-            (ClassTeacherOfA, ids(&subjects)),
-            (AdminOfSchool, ids(&subjects)),
-            (AdminOfOtherSchool, not_found()),
-            (DepartmentAdmin, ids(&subjects)),
-        ],
-    )
-    .await;
-    for (name, kind, object) in [
-        (
-            "node(staff of school 1)",
-            "StaffMember",
-            id(Kind::StaffMember, w.staff_ta),
-        ),
-        (
-            "node(study period of school 1)",
-            "StudyPeriod",
-            id(Kind::StudyPeriod, w.quarter1),
-        ),
-    ] {
-        let row = Row {
-            name,
-            query: format!("query($id: ID!) {{ node(id: $id) {{ ... on {kind} {{ id }} }} }}"),
-            vars: json!({ "id": object }),
-            path: vec!["node", "id"],
-        };
-        let only = vec![object.clone()];
-        check_row(
-            &app,
-            &w,
-            &row,
-            &[
-                (Anonymous, anonymous()),
-                (ParentOfA, ids(&only)),
-                (ParentOfB, ids(&only)),
-                (StudentA, ids(&only)),
-                (TeacherOfA, ids(&only)),
-                (TeacherOfOther, ids(&only)),
-                (ClassTeacherOfA, ids(&only)),
-                (AdminOfSchool, ids(&only)),
-                (AdminOfOtherSchool, not_found()),
-                (DepartmentAdmin, ids(&only)),
-            ],
-        )
-        .await;
-    }
     for (name, kind, object, path) in [
         (
             "node(homework of 5А)",

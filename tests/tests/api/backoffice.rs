@@ -6,21 +6,11 @@ use chrono::{Datelike, Days, NaiveDate, Utc, Weekday};
 use dnevnik_entities as e;
 use dnevnik_entities::enums::{AccountStatus, Role};
 use dnevnik_server::graphql::ids::{Kind, encode};
-use dnevnik_tests::TestApp;
 use dnevnik_tests::builders::SchoolFixture;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, Statement};
+use dnevnik_tests::matrix::scalar;
+use dnevnik_tests::{TestApp, sql};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait};
 use serde_json::{Value, json};
-
-async fn scalar(app: &TestApp, sql: &str) -> i64 {
-    let row = app
-        .db
-        .query_one_raw(Statement::from_string(app.db.get_database_backend(), sql))
-        .await
-        .ok()
-        .flatten();
-    row.and_then(|r| r.try_get::<i64>("", "n").ok())
-        .unwrap_or(-1)
-}
 
 fn id(kind: Kind, n: i64) -> String {
     encode(kind, n).0
@@ -32,23 +22,16 @@ const REGISTER: &str = "mutation($input: RegisterAccessApplicationInput!) {
 
 /// An unlinked demo student: (id, last, first, middle, birth date, class).
 async fn unlinked_student(app: &TestApp) -> (i64, String, String, String, String, String) {
-    let row = app
-        .db
-        .query_one_raw(Statement::from_string(
-            app.db.get_database_backend(),
-            "SELECT s.id AS id, s.last_name AS l, s.first_name AS f, s.middle_name AS m, \
-             s.birth_date AS b, c.name AS c FROM students s JOIN class_units c ON c.id = s.class_unit_id \
-             WHERE s.id NOT IN (SELECT student_id FROM guardianships) AND s.account_id IS NULL \
-             ORDER BY s.id LIMIT 1",
-        ))
-        .await
-        .ok()
-        .flatten()
-        .unwrap_or_else(|| panic!("no unlinked student"));
-    let text = |c: &str| row.try_get::<String>("", c).unwrap_or_default();
-    let birth: NaiveDate = row.try_get("", "b").unwrap_or(NaiveDate::MIN);
+    let query = "SELECT s.id AS id, s.last_name AS l, s.first_name AS f, \
+                 COALESCE(s.middle_name, '') AS m, s.birth_date AS b, c.name AS c \
+                 FROM students s JOIN class_units c ON c.id = s.class_unit_id \
+                 WHERE s.id NOT IN (SELECT student_id FROM guardianships) AND s.account_id IS NULL \
+                 ORDER BY s.id LIMIT 1";
+    let row = sql::one(&app.db, query).await;
+    let text = |c: &str| sql::get::<String>(&row, query, c);
+    let birth: NaiveDate = sql::get(&row, query, "b");
     (
-        row.try_get("", "id").unwrap_or(0),
+        sql::get(&row, query, "id"),
         text("l"),
         text("f"),
         text("m"),
@@ -616,7 +599,7 @@ async fn codes_are_handed_over_revoked_and_reissued_and_class_envelopes_cover_a_
 }
 
 #[tokio::test]
-async fn only_the_department_keeps_the_catalogue_and_the_calendar() {
+async fn only_the_department_keeps_the_catalogue_of_refusal_reasons() {
     let app = TestApp::spawn_demo().await;
     let admin = app.sign_in("admin", "demo-admin").await;
     let dept = app.sign_in("deptadmin", "demo-dept").await;
@@ -629,6 +612,19 @@ async fn only_the_department_keeps_the_catalogue_and_the_calendar() {
     );
     let created = app.graphql_as(&dept, create, json!({})).await;
     let reason = created.assert_ok()["createRefusalReason"]["refusalReason"]["id"].clone();
+    assert_eq!(
+        created.data()["createRefusalReason"]["refusalReason"]["active"],
+        true
+    );
+    assert_eq!(
+        scalar(
+            &app,
+            "SELECT COUNT(*) AS n FROM refusal_reasons WHERE code = 'no_signature' \
+             AND title_ru = 'Нет подписи' AND title_en = 'No signature' AND active"
+        )
+        .await,
+        1
+    );
     let duplicate = app.graphql_as(&dept, create, json!({})).await;
     assert_eq!(duplicate.error_codes(), vec!["CONFLICT"]);
     let off = app
@@ -637,6 +633,14 @@ async fn only_the_department_keeps_the_catalogue_and_the_calendar() {
     assert_eq!(
         off.assert_ok()["setRefusalReasonActive"]["refusalReason"]["active"],
         false
+    );
+    assert_eq!(
+        scalar(
+            &app,
+            "SELECT COUNT(*) AS n FROM refusal_reasons WHERE code = 'no_signature' AND NOT active"
+        )
+        .await,
+        1
     );
     let visible = app
         .graphql_as(&admin, "{ refusalReasons { code } }", json!({}))
@@ -658,6 +662,17 @@ async fn only_the_department_keeps_the_catalogue_and_the_calendar() {
         updated.assert_ok()["updateRefusalReason"]["refusalReason"],
         json!({ "titleRu": "Нет подписи заявителя", "titleEn": "Applicant's signature missing", "requiresComment": true })
     );
+    assert_eq!(
+        scalar(
+            &app,
+            "SELECT COUNT(*) AS n FROM refusal_reasons WHERE code = 'no_signature' \
+             AND title_ru = 'Нет подписи заявителя' \
+             AND title_en = 'Applicant''s signature missing' AND requires_comment \
+             AND sort_order = 50"
+        )
+        .await,
+        1
+    );
     let blank = app
         .graphql_as(&dept, "mutation($r: ID!) { updateRefusalReason(input: {refusalReasonId: $r, titleRu: \" \", titleEn: \"x\", requiresComment: false, sortOrder: 50}) { refusalReason { titleRu } } }", json!({ "r": reason }))
         .await;
@@ -674,6 +689,20 @@ async fn only_the_department_keeps_the_catalogue_and_the_calendar() {
         "{}",
         kept.body
     );
+    let teacher = app.sign_in("teacher", "demo-teacher").await;
+    assert_eq!(
+        app.graphql_as(&teacher, "{ refusalReasons { code } }", json!({}))
+            .await
+            .error_codes(),
+        vec!["FORBIDDEN"]
+    );
+}
+
+#[tokio::test]
+async fn only_the_department_keeps_the_business_calendar() {
+    let app = TestApp::spawn_demo().await;
+    let admin = app.sign_in("admin", "demo-admin").await;
+    let dept = app.sign_in("deptadmin", "demo-dept").await;
     let set_day = "mutation { setCalendarDay(input: {date: \"2027-01-11\", kind: DAY_OFF, name: \"Перенос\"}) { calendarDay { date kind } } }";
     assert_eq!(
         app.graphql_as(&admin, set_day, json!({}))
@@ -681,7 +710,20 @@ async fn only_the_department_keeps_the_catalogue_and_the_calendar() {
             .error_codes(),
         vec!["FORBIDDEN"]
     );
-    app.graphql_as(&dept, set_day, json!({})).await.assert_ok();
+    let set = app.graphql_as(&dept, set_day, json!({})).await;
+    assert_eq!(
+        set.assert_ok()["setCalendarDay"]["calendarDay"],
+        json!({ "date": "2027-01-11", "kind": "DAY_OFF" })
+    );
+    assert_eq!(
+        scalar(
+            &app,
+            "SELECT COUNT(*) AS n FROM calendar_days WHERE date = '2027-01-11' \
+             AND kind = 'day_off' AND name = 'Перенос'"
+        )
+        .await,
+        1
+    );
     let calendar = app
         .graphql_as(
             &admin,
@@ -700,6 +742,14 @@ async fn only_the_department_keeps_the_catalogue_and_the_calendar() {
         vec!["FORBIDDEN"]
     );
     app.graphql_as(&dept, remove, json!({})).await.assert_ok();
+    assert_eq!(
+        scalar(
+            &app,
+            "SELECT COUNT(*) AS n FROM calendar_days WHERE date = '2027-01-11'"
+        )
+        .await,
+        0
+    );
     let calendar = app
         .graphql_as(
             &admin,
@@ -708,13 +758,6 @@ async fn only_the_department_keeps_the_catalogue_and_the_calendar() {
         )
         .await;
     assert!(!calendar.body.to_string().contains("2027-01-11"));
-    let teacher = app.sign_in("teacher", "demo-teacher").await;
-    assert_eq!(
-        app.graphql_as(&teacher, "{ refusalReasons { code } }", json!({}))
-            .await
-            .error_codes(),
-        vec!["FORBIDDEN"]
-    );
 }
 
 #[tokio::test]
@@ -779,19 +822,15 @@ fn wrong_guess(code: &str) -> String {
 
 /// The audit events of one object, oldest first, as `action` strings.
 async fn actions_on(app: &TestApp, object_type: &str, object_id: i64) -> Vec<String> {
-    app.db
-        .query_all_raw(Statement::from_string(
-            app.db.get_database_backend(),
-            format!(
-                "SELECT action FROM audit_events WHERE object_type = '{object_type}' \
-                 AND object_id = '{object_id}' ORDER BY id"
-            ),
-        ))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .into_iter()
-        .filter_map(|row| row.try_get::<String>("", "action").ok())
-        .collect()
+    sql::column(
+        &app.db,
+        &format!(
+            "SELECT action FROM audit_events WHERE object_type = '{object_type}' \
+             AND object_id = '{object_id}' ORDER BY id"
+        ),
+        "action",
+    )
+    .await
 }
 
 #[tokio::test]

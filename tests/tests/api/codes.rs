@@ -7,7 +7,8 @@ use dnevnik_entities as e;
 use dnevnik_entities::enums::{AccessKind, AccountStatus};
 use dnevnik_server::service::codes::codebook::{self as access_code, CodeRequest};
 use dnevnik_tests::TestApp;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, Statement};
+use dnevnik_tests::matrix::scalar;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait};
 use serde_json::{Value, json};
 
 const REDEEM: &str = "mutation($code: String!, $label: String) { \
@@ -28,17 +29,6 @@ async fn new_account(app: &TestApp, confirmed: bool) -> (i64, String) {
     .await
     .unwrap_or_else(|e| panic!("{e}"));
     (account.id, app.session_for(account.id).await)
-}
-
-async fn scalar(app: &TestApp, sql: &str) -> i64 {
-    let row = app
-        .db
-        .query_one_raw(Statement::from_string(app.db.get_database_backend(), sql))
-        .await
-        .ok()
-        .flatten();
-    row.and_then(|r| r.try_get::<i64>("", "n").ok())
-        .unwrap_or(-1)
 }
 
 /// A fresh code for a student who has no parent yet.

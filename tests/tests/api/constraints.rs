@@ -1,9 +1,22 @@
 //! The schema itself keeps data honest: out-of-range marks, unknown enum values, orphan rows
 //! and inconsistent attendance are refused by the database, whatever the application does.
+//! Each refusal must come from the constraint under test — named in the engine's error — and
+//! the same row without the fault must be stored, so that no case passes because the row
+//! failed for another reason.
 
 use dnevnik_tests::TestApp;
 use dnevnik_tests::builders::SchoolFixture;
+use dnevnik_tests::sql::{Constraint, assert_refused_by};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait, PaginatorTrait};
+
+const MARK_VALUE: Constraint = Constraint::Check {
+    table: "marks",
+    name: "value",
+};
+const MARK_WEIGHT: Constraint = Constraint::Check {
+    table: "marks",
+    name: "weight",
+};
 
 #[tokio::test]
 async fn a_mark_on_the_scale_is_accepted() -> anyhow::Result<()> {
@@ -23,17 +36,22 @@ async fn a_mark_on_the_scale_is_accepted() -> anyhow::Result<()> {
 #[tokio::test]
 async fn a_mark_out_of_range_is_refused() -> anyhow::Result<()> {
     let app = TestApp::spawn().await;
+    let postgres = app.database.is_postgres();
     let school = SchoolFixture::create(&app.db, "A").await?;
     for value in [0, 6, -1] {
-        assert!(
-            school.mark(value, 1).insert(&app.db).await.is_err(),
-            "value {value}"
+        assert_refused_by(
+            school.mark(value, 1).insert(&app.db).await,
+            MARK_VALUE,
+            postgres,
+            &format!("value {value}"),
         );
     }
     for weight in [0, 11] {
-        assert!(
-            school.mark(4, weight).insert(&app.db).await.is_err(),
-            "weight {weight}"
+        assert_refused_by(
+            school.mark(4, weight).insert(&app.db).await,
+            MARK_WEIGHT,
+            postgres,
+            &format!("weight {weight}"),
         );
     }
     assert_eq!(
@@ -42,19 +60,45 @@ async fn a_mark_out_of_range_is_refused() -> anyhow::Result<()> {
             .await?,
         0
     );
+    // The same marks on the scale are stored: only the value or the weight was wrong.
+    school.mark(4, 1).insert(&app.db).await?;
+    school.mark(4, 10).insert(&app.db).await?;
     Ok(())
 }
 
 #[tokio::test]
 async fn an_orphan_mark_is_refused() -> anyhow::Result<()> {
     let app = TestApp::spawn().await;
+    let postgres = app.database.is_postgres();
     let school = SchoolFixture::create(&app.db, "A").await?;
+    let lesson = school.lesson(&app.db, 1).await?;
     let mut orphan = school.mark(4, 1);
     orphan.student_id = Set(school.student_id + 1000);
-    assert!(orphan.insert(&app.db).await.is_err());
+    assert_refused_by(
+        orphan.insert(&app.db).await,
+        Constraint::ForeignKey {
+            table: "marks",
+            column: "student_id",
+        },
+        postgres,
+        "a mark of a student who does not exist",
+    );
     let mut orphan = school.mark(4, 1);
     orphan.lesson_id = Set(Some(424_242));
-    assert!(orphan.insert(&app.db).await.is_err());
+    assert_refused_by(
+        orphan.insert(&app.db).await,
+        Constraint::ForeignKey {
+            table: "marks",
+            column: "lesson_id",
+        },
+        postgres,
+        "a mark at a lesson that does not exist",
+    );
+    // The same mark with a real student and lesson is stored: only the reference was wrong
+    // (SQLite does not name the foreign key that failed; this shows it was that one).
+    let mut kept = school.mark(4, 1);
+    kept.lesson_id = Set(Some(lesson));
+    kept.insert(&app.db).await?;
     Ok(())
 }
 
@@ -69,7 +113,23 @@ async fn an_unknown_enum_value_is_refused() -> anyhow::Result<()> {
             "UPDATE lessons SET status = 'postponed' WHERE id = {lesson}"
         ))
         .await;
-    assert!(result.is_err(), "an unknown lesson status was stored");
+    assert_refused_by(
+        result,
+        Constraint::Check {
+            table: "lessons",
+            name: "status",
+        },
+        app.database.is_postgres(),
+        "an unknown lesson status",
+    );
+    // A known status goes through the same statement.
+    let known = app
+        .db
+        .execute_unprepared(&format!(
+            "UPDATE lessons SET status = 'cancelled' WHERE id = {lesson}"
+        ))
+        .await?;
+    assert_eq!(known.rows_affected(), 1);
     Ok(())
 }
 
@@ -78,6 +138,7 @@ async fn lateness_minutes_need_a_late_status() -> anyhow::Result<()> {
     use dnevnik_entities::attendance_record;
     use dnevnik_entities::enums::AttendanceStatus;
     let app = TestApp::spawn().await;
+    let postgres = app.database.is_postgres();
     let school = SchoolFixture::create(&app.db, "A").await?;
     let lesson = school.lesson(&app.db, 1).await?;
     let now = chrono::Utc::now();
@@ -92,28 +153,43 @@ async fn lateness_minutes_need_a_late_status() -> anyhow::Result<()> {
         updated_at: Set(now),
         ..Default::default()
     };
-    assert!(
+    let minutes_late = Constraint::Check {
+        table: "attendance_records",
+        name: "minutes_late",
+    };
+    assert_refused_by(
         record(AttendanceStatus::Absent, Some(10))
             .insert(&app.db)
-            .await
-            .is_err()
+            .await,
+        minutes_late,
+        postgres,
+        "minutes for an absence",
     );
-    assert!(
+    assert_refused_by(
         record(AttendanceStatus::Late, Some(500))
             .insert(&app.db)
-            .await
-            .is_err()
+            .await,
+        minutes_late,
+        postgres,
+        "lateness of 500 minutes",
     );
     record(AttendanceStatus::Late, Some(10))
         .insert(&app.db)
         .await?;
     // One record per student and lesson.
-    assert!(
-        record(AttendanceStatus::Absent, None)
-            .insert(&app.db)
-            .await
-            .is_err()
+    assert_refused_by(
+        record(AttendanceStatus::Absent, None).insert(&app.db).await,
+        Constraint::Unique {
+            table: "attendance_records",
+            columns: &["lesson_id", "student_id"],
+        },
+        postgres,
+        "a second record for the student at the lesson",
     );
+    // At another lesson the same absence is stored.
+    let mut elsewhere = record(AttendanceStatus::Absent, None);
+    elsewhere.lesson_id = Set(school.lesson(&app.db, 2).await?);
+    elsewhere.insert(&app.db).await?;
     Ok(())
 }
 
@@ -122,16 +198,27 @@ async fn a_class_grade_outside_one_to_eleven_is_refused() -> anyhow::Result<()> 
     let app = TestApp::spawn().await;
     let school = SchoolFixture::create(&app.db, "A").await?;
     let now = chrono::Utc::now();
-    let class = dnevnik_entities::class_unit::ActiveModel {
+    let class = |grade: i16| dnevnik_entities::class_unit::ActiveModel {
         school_id: Set(school.school_id),
         academic_year_id: Set(school.academic_year_id),
-        grade: Set(12),
+        grade: Set(grade),
         letter: Set("А".to_owned()),
-        name: Set("12А".to_owned()),
+        name: Set(format!("{grade}А")),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
     };
-    assert!(class.insert(&app.db).await.is_err());
+    for grade in [12, 0] {
+        assert_refused_by(
+            class(grade).insert(&app.db).await,
+            Constraint::Check {
+                table: "class_units",
+                name: "grade",
+            },
+            app.database.is_postgres(),
+            &format!("grade {grade}"),
+        );
+    }
+    class(11).insert(&app.db).await?;
     Ok(())
 }

@@ -6,16 +6,7 @@ use dnevnik_tests::{TestApp, test_config};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseConnection, Statement};
 
 async fn count(db: &DatabaseConnection, sql: &str) -> anyhow::Result<i64> {
-    let row = db
-        .query_one_raw(Statement::from_string(
-            db.get_database_backend(),
-            format!("SELECT COUNT(*) AS n FROM ({sql}) AS q"),
-        ))
-        .await?;
-    Ok(match row {
-        Some(row) => row.try_get::<i64>("", "n")?,
-        None => 0,
-    })
+    Ok(dnevnik_tests::sql::scalar(db, &format!("SELECT COUNT(*) AS n FROM ({sql}) AS q")).await)
 }
 
 fn today() -> NaiveDate {

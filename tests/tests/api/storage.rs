@@ -15,7 +15,7 @@ use dnevnik_server::graphql::ids::{Kind, encode};
 use dnevnik_tests::TestApp;
 use dnevnik_tests::matrix::ask;
 use dnevnik_tests::world::{Who, World};
-use sea_orm::{ConnectionTrait, Database, Statement};
+use sea_orm::{ConnectionTrait, Database};
 use serde_json::json;
 
 /// A tmpfs mounted for one test, unmounted when dropped.
@@ -72,17 +72,13 @@ async fn count_messages(url: &str, ids: &[i64]) -> usize {
         panic!("cannot open {url}");
     };
     let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-    let row = reader
-        .query_one_raw(Statement::from_string(
-            reader.get_database_backend(),
-            format!("SELECT COUNT(*) AS n FROM messages WHERE id IN ({list})"),
-        ))
-        .await
-        .ok()
-        .flatten();
+    let sql = format!("SELECT COUNT(*) AS n FROM messages WHERE id IN ({list})");
+    let n = dnevnik_tests::sql::scalar(&reader, &sql).await;
     reader.close().await.ok();
-    row.and_then(|r| r.try_get::<i64>("", "n").ok())
-        .map_or(0, |n| usize::try_from(n).unwrap_or(0))
+    match usize::try_from(n) {
+        Ok(n) => n,
+        Err(err) => panic!("{sql}: {n}: {err}"),
+    }
 }
 
 /// The number inside a global id (`base64url("Message:123")`).

@@ -2,19 +2,10 @@
 
 use dnevnik_server::config::SyntheticArgs;
 use dnevnik_tests::TestDatabase;
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
+use sea_orm::{Database, DatabaseConnection};
 
 async fn scalar(db: &DatabaseConnection, sql: &str) -> anyhow::Result<i64> {
-    let row = db
-        .query_one_raw(Statement::from_string(
-            db.get_database_backend(),
-            format!("SELECT CAST(({sql}) AS BIGINT) AS n"),
-        ))
-        .await?;
-    Ok(match row {
-        Some(row) => row.try_get::<i64>("", "n")?,
-        None => 0,
-    })
+    Ok(dnevnik_tests::sql::scalar(db, &format!("SELECT CAST(({sql}) AS BIGINT) AS n")).await)
 }
 
 async fn seeded(args: &SyntheticArgs) -> anyhow::Result<(TestDatabase, DatabaseConnection)> {

@@ -1,10 +1,11 @@
 //! Communication writes through the API: news and events in their scopes, the forum with its
 //! moderation, and messages within the address book — each asked of every role of the matrix
-//! (docs/AUTHZ.md), with what the others then see.
+//! (docs/AUTHZ.md), with what the others then see. A write a role may make must store what it
+//! asked, under that role's account where the row names one: succeeding is not enough.
 
 use dnevnik_server::graphql::ids::{Kind, encode};
 use dnevnik_tests::TestApp;
-use dnevnik_tests::matrix::{Outcome, ask, check_write, scalar, snapshot};
+use dnevnik_tests::matrix::{Outcome, Written, ask, check_write, number_in, scalar, snapshot};
 use dnevnik_tests::world::{Who, World};
 use serde_json::{Value, json};
 
@@ -59,27 +60,104 @@ fn ids_of(value: &Value) -> Vec<String> {
         .collect()
 }
 
-#[tokio::test]
-async fn news_and_events_are_published_by_exactly_the_scopes_publishers() -> anyhow::Result<()> {
+/// An app over the world of the matrix.
+async fn world() -> anyhow::Result<(TestApp, World)> {
     let app = TestApp::spawn().await;
     let w = World::build(&app).await?;
+    Ok((app, w))
+}
+
+const PUBLISH: &str = "mutation($i: PublishNewsInput!) { publishNews(input: $i) { newsItem { id scope kind title body } } }";
+const PLAN: &str =
+    "mutation($i: PlanEventInput!) { planEvent(input: $i) { event { id kind title place } } }";
+const NEWS_FEED: &str = "{ news(first: 100) { nodes { id } } }";
+
+/// A news item published, as its global id.
+async fn published(app: &TestApp, w: &World, who: Who, input: Value) -> Value {
+    let response = ask(app, w, who, PUBLISH, json!({ "i": input })).await;
+    response.assert_ok()["publishNews"]["newsItem"]["id"].clone()
+}
+
+/// Three days from now at 18:00 UTC: when the world's events start.
+fn in_three_days() -> String {
+    (chrono::Utc::now() + chrono::Duration::days(3))
+        .format("%Y-%m-%dT18:00:00Z")
+        .to_string()
+}
+
+/// One class news item or event per role that may act on it, made by the class teacher: each
+/// role that may then acts on its own (refusals, asked first, all aim at the first, still
+/// there then).
+async fn one_each_by_the_class_teacher(
+    app: &TestApp,
+    w: &World,
+    roles: &[Who],
+    make: impl Fn(Who) -> (&'static str, Value),
+    id_at: &str,
+) -> Vec<(Who, Value)> {
+    let mut made = Vec::new();
+    for who in roles {
+        let (query, input) = make(*who);
+        let response = ask(app, w, ClassTeacherOfA, query, json!({ "i": input })).await;
+        made.push((
+            *who,
+            response
+                .assert_ok()
+                .pointer(id_at)
+                .cloned()
+                .unwrap_or_default(),
+        ));
+    }
+    made
+}
+
+/// The object `one_each_by_the_class_teacher` made for a role, or the first for the others.
+fn aimed_at(all: &[(Who, Value)], who: Who) -> Value {
+    all.iter()
+        .find(|(w, _)| *w == who)
+        .or_else(|| all.first())
+        .map(|(_, id)| id.clone())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn news_is_published_in_each_scope_by_exactly_the_scopes_publishers() -> anyhow::Result<()> {
+    let (app, w) = world().await?;
     let class_a = id(Kind::ClassUnit, w.class_a);
     let school1 = id(Kind::School, w.school1);
-    let publish =
-        "mutation($i: PublishNewsInput!) { publishNews(input: $i) { newsItem { id scope } } }";
+    let accounts = accounts(&app, &w).await;
 
     // Class news: the class teacher and the school's administration (the department too).
     check_write(
         &app,
         &w,
         "publishNews (class 5А)",
-        publish,
+        PUBLISH,
         |_| json!({ "i": { "classUnitId": class_a, "kind": "ORGANISATION", "title": "Экскурсия", "body": "В пятницу едем в музей." } }),
         &roles(
             &[ClassTeacherOfA, AdminOfSchool, DepartmentAdmin],
             &[ParentOfA, StudentA, TeacherOfA],
         ),
         TALK,
+        |who| {
+            Written::at("/publishNews/newsItem/id")
+                .answers("/publishNews/newsItem/scope", "CLASS")
+                .answers("/publishNews/newsItem/kind", "ORGANISATION")
+                .answers("/publishNews/newsItem/title", "Экскурсия")
+                .answers("/publishNews/newsItem/body", "В пятницу едем в музей.")
+                .row(
+                    format!(
+                        "SELECT COUNT(*) AS n FROM news_items WHERE id = $id AND scope = 'class' \
+                         AND school_id = {} AND class_unit_id = {} AND kind = 'organisation' \
+                         AND title = 'Экскурсия' AND body = 'В пятницу едем в музей.' \
+                         AND withdrawn_at IS NULL AND author_account_id = {}",
+                        w.school1,
+                        w.class_a,
+                        account(&accounts, who)
+                    ),
+                    1,
+                )
+        },
     )
     .await;
     // School news: the school's administration; every member of the school sees the scope.
@@ -87,7 +165,7 @@ async fn news_and_events_are_published_by_exactly_the_scopes_publishers() -> any
         &app,
         &w,
         "publishNews (school 1)",
-        publish,
+        PUBLISH,
         |_| json!({ "i": { "schoolId": school1, "kind": "ADMINISTRATIVE", "title": "Каникулы", "body": "С 28 декабря." } }),
         &roles(
             &[AdminOfSchool, DepartmentAdmin],
@@ -101,6 +179,23 @@ async fn news_and_events_are_published_by_exactly_the_scopes_publishers() -> any
             ],
         ),
         TALK,
+        |who| {
+            Written::at("/publishNews/newsItem/id")
+                .answers("/publishNews/newsItem/scope", "SCHOOL")
+                .answers("/publishNews/newsItem/kind", "ADMINISTRATIVE")
+                .answers("/publishNews/newsItem/title", "Каникулы")
+                .row(
+                    format!(
+                        "SELECT COUNT(*) AS n FROM news_items WHERE id = $id \
+                         AND scope = 'school' AND school_id = {} AND class_unit_id IS NULL \
+                         AND kind = 'administrative' AND title = 'Каникулы' \
+                         AND body = 'С 28 декабря.' AND author_account_id = {}",
+                        w.school1,
+                        account(&accounts, who)
+                    ),
+                    1,
+                )
+        },
     )
     .await;
     // City news: the department only; everyone signed in sees the city.
@@ -108,7 +203,7 @@ async fn news_and_events_are_published_by_exactly_the_scopes_publishers() -> any
         &app,
         &w,
         "publishNews (city)",
-        publish,
+        PUBLISH,
         |_| json!({ "i": { "kind": "ORGANISATION", "title": "Олимпиада", "body": "Регистрация открыта." } }),
         &roles(
             &[DepartmentAdmin],
@@ -124,39 +219,44 @@ async fn news_and_events_are_published_by_exactly_the_scopes_publishers() -> any
             ],
         ),
         TALK,
+        |who| {
+            Written::at("/publishNews/newsItem/id")
+                .answers("/publishNews/newsItem/scope", "CITY")
+                .answers("/publishNews/newsItem/title", "Олимпиада")
+                .row(
+                    format!(
+                        "SELECT COUNT(*) AS n FROM news_items WHERE id = $id AND scope = 'city' \
+                         AND school_id IS NULL AND class_unit_id IS NULL \
+                         AND kind = 'organisation' AND title = 'Олимпиада' \
+                         AND body = 'Регистрация открыта.' AND author_account_id = {}",
+                        account(&accounts, who)
+                    ),
+                    1,
+                )
+        },
     )
     .await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn class_news_shows_in_the_classs_feed_and_is_told_to_its_families_only() -> anyhow::Result<()>
+{
+    let (app, w) = world().await?;
+    let class_a = id(Kind::ClassUnit, w.class_a);
 
     // The class teacher's own class news: shown in the class's feed, told to its families only.
-    let published = ask(
+    let item = published(
         &app,
         &w,
         ClassTeacherOfA,
-        publish,
-        json!({ "i": { "classUnitId": class_a, "kind": "ORGANISATION", "title": "Родительское собрание", "body": "В четверг в 18:00." } }),
+        json!({ "classUnitId": class_a, "kind": "ORGANISATION", "title": "Родительское собрание", "body": "В четверг в 18:00." }),
     )
     .await;
-    let item = published.assert_ok()["publishNews"]["newsItem"]["id"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
-    let feed = ask(
-        &app,
-        &w,
-        ParentOfA,
-        "{ news(first: 100) { nodes { id } } }",
-        json!({}),
-    )
-    .await;
+    let item = item.as_str().unwrap_or_default().to_owned();
+    let feed = ask(&app, &w, ParentOfA, NEWS_FEED, json!({})).await;
     assert!(ids_of(&feed.assert_ok()["news"]["nodes"]).contains(&item));
-    let other_feed = ask(
-        &app,
-        &w,
-        ParentOfB,
-        "{ news(first: 100) { nodes { id } } }",
-        json!({}),
-    )
-    .await;
+    let other_feed = ask(&app, &w, ParentOfB, NEWS_FEED, json!({})).await;
     assert!(!ids_of(&other_feed.assert_ok()["news"]["nodes"]).contains(&item));
     let told = "{ viewer { notifications(first: 50) { nodes { kind newsItemId } } } }";
     let heard = |response: &dnevnik_tests::GraphqlResponse| {
@@ -169,31 +269,59 @@ async fn news_and_events_are_published_by_exactly_the_scopes_publishers() -> any
     assert!(heard(&ask(&app, &w, ParentOfA, told, json!({})).await));
     assert!(heard(&ask(&app, &w, StudentA, told, json!({})).await));
     assert!(!heard(&ask(&app, &w, ParentOfB, told, json!({})).await));
+    Ok(())
+}
 
-    // Editing and withdrawing: the author, or the administration above the scope.
-    let edit = "mutation($i: EditNewsInput!) { editNews(input: $i) { newsItem { title } } }";
+#[tokio::test]
+async fn news_is_edited_and_withdrawn_by_its_author_or_the_administration_above_its_scope()
+-> anyhow::Result<()> {
+    let (app, w) = world().await?;
+    let class_a = id(Kind::ClassUnit, w.class_a);
+    let item = published(
+        &app,
+        &w,
+        ClassTeacherOfA,
+        json!({ "classUnitId": class_a, "kind": "ORGANISATION", "title": "Родительское собрание", "body": "В четверг в 18:00." }),
+    )
+    .await;
+
+    // Editing and withdrawing: the author, or the administration above the scope. Each who
+    // may gives the item a title of their own.
+    let edit = "mutation($i: EditNewsInput!) { editNews(input: $i) { newsItem { id title } } }";
+    let title = |who: Who| format!("Собрание переносится: {who:?}");
     check_write(
         &app,
         &w,
         "editNews (the class teacher's class news)",
         edit,
-        |_| json!({ "i": { "newsItemId": item, "title": "Собрание переносится" } }),
+        |who| json!({ "i": { "newsItemId": item, "title": title(who) } }),
         &roles(
             &[ClassTeacherOfA, AdminOfSchool, DepartmentAdmin],
             &[ParentOfA, StudentA, TeacherOfA],
         ),
         TALK,
+        |who| {
+            Written::at("/editNews/newsItem/id")
+                .answers("/editNews/newsItem/id", item.clone())
+                .answers("/editNews/newsItem/title", title(who))
+                .row(
+                    format!(
+                        "SELECT COUNT(*) AS n FROM news_items WHERE id = $id AND title = '{}' \
+                         AND body = 'В четверг в 18:00.'",
+                        title(who)
+                    ),
+                    1,
+                )
+        },
     )
     .await;
-    let admins_item = ask(
+    let admins_item = published(
         &app,
         &w,
         AdminOfSchool,
-        publish,
-        json!({ "i": { "classUnitId": class_a, "kind": "ADMINISTRATIVE", "title": "Приказ", "body": "О дежурстве." } }),
+        json!({ "classUnitId": class_a, "kind": "ADMINISTRATIVE", "title": "Приказ", "body": "О дежурстве." }),
     )
     .await;
-    let admins_item = admins_item.assert_ok()["publishNews"]["newsItem"]["id"].clone();
     let by_class_teacher = ask(
         &app,
         &w,
@@ -212,41 +340,34 @@ async fn news_and_events_are_published_by_exactly_the_scopes_publishers() -> any
     )
     .await
     .assert_ok();
-    let feed = ask(
-        &app,
-        &w,
-        ParentOfA,
-        "{ news(first: 100) { nodes { id } } }",
-        json!({}),
-    )
-    .await;
+    let feed = ask(&app, &w, ParentOfA, NEWS_FEED, json!({})).await;
+    let item = item.as_str().unwrap_or_default().to_owned();
     assert!(!ids_of(&feed.assert_ok()["news"]["nodes"]).contains(&item));
+    Ok(())
+}
+
+#[tokio::test]
+async fn class_news_is_withdrawn_by_exactly_its_author_and_the_administration() -> anyhow::Result<()>
+{
+    let (app, w) = world().await?;
+    let class_a = id(Kind::ClassUnit, w.class_a);
 
     // Withdrawing asked of every role: each who may withdraws a class news item of their own
     // (refusals, asked first, all aim at the class teacher's, still published then).
     let mayors = [ClassTeacherOfA, AdminOfSchool, DepartmentAdmin];
-    let mut to_withdraw = Vec::new();
-    for who in mayors {
-        let made = ask(
-            &app,
-            &w,
-            ClassTeacherOfA,
-            publish,
-            json!({ "i": { "classUnitId": class_a, "kind": "ORGANISATION", "title": format!("Новость для {who:?}"), "body": "Текст." } }),
-        )
-        .await;
-        to_withdraw.push((
-            who,
-            made.assert_ok()["publishNews"]["newsItem"]["id"].clone(),
-        ));
-    }
-    let aimed_at = |all: &[(Who, Value)], who: Who| {
-        all.iter()
-            .find(|(w, _)| *w == who)
-            .or_else(|| all.first())
-            .map(|(_, id)| id.clone())
-            .unwrap_or_default()
-    };
+    let to_withdraw = one_each_by_the_class_teacher(
+        &app,
+        &w,
+        &mayors,
+        |who| {
+            (
+                PUBLISH,
+                json!({ "classUnitId": class_a, "kind": "ORGANISATION", "title": format!("Новость для {who:?}"), "body": "Текст." }),
+            )
+        },
+        "/publishNews/newsItem/id",
+    )
+    .await;
     check_write(
         &app,
         &w,
@@ -255,48 +376,94 @@ async fn news_and_events_are_published_by_exactly_the_scopes_publishers() -> any
         |who| json!({ "i": { "newsItemId": aimed_at(&to_withdraw, who) } }),
         &roles(&mayors, &[ParentOfA, StudentA, TeacherOfA]),
         TALK,
+        |who| {
+            Written::at("/withdrawNews/newsItemId")
+                .answers("/withdrawNews/newsItemId", aimed_at(&to_withdraw, who))
+                .row(
+                    "SELECT COUNT(*) AS n FROM news_items WHERE id = $id \
+                     AND withdrawn_at IS NOT NULL",
+                    1,
+                )
+        },
     )
     .await;
+    Ok(())
+}
 
-    // A parent meeting of 5А: planned by the class teacher, seen by the class's families.
-    let starts = (chrono::Utc::now() + chrono::Duration::days(3))
-        .format("%Y-%m-%dT18:00:00Z")
-        .to_string();
+#[tokio::test]
+async fn class_events_are_planned_changed_and_cancelled_by_exactly_the_classs_publishers()
+-> anyhow::Result<()> {
+    let (app, w) = world().await?;
+    let class_a = id(Kind::ClassUnit, w.class_a);
+    let starts = in_three_days();
+    let mayors = [ClassTeacherOfA, AdminOfSchool, DepartmentAdmin];
+    let accounts = accounts(&app, &w).await;
+
+    // A parent meeting of 5А: planned by the class teacher and the administration.
     check_write(
         &app,
         &w,
         "planEvent (5А parent meeting)",
-        "mutation($i: PlanEventInput!) { planEvent(input: $i) { event { id } } }",
+        PLAN,
         |_| json!({ "i": { "classUnitId": class_a, "kind": "PARENT_MEETING", "title": "Собрание", "place": "каб. 21", "startsAt": starts } }),
-        &roles(
-            &[ClassTeacherOfA, AdminOfSchool, DepartmentAdmin],
-            &[ParentOfA, StudentA, TeacherOfA],
-        ),
+        &roles(&mayors, &[ParentOfA, StudentA, TeacherOfA]),
         TALK,
+        |who| {
+            Written::at("/planEvent/event/id")
+                .answers("/planEvent/event/kind", "PARENT_MEETING")
+                .answers("/planEvent/event/title", "Собрание")
+                .answers("/planEvent/event/place", "каб. 21")
+                .row(
+                    format!(
+                        "SELECT COUNT(*) AS n FROM events WHERE id = $id AND school_id = {} \
+                         AND class_unit_id = {} AND kind = 'parent_meeting' \
+                         AND title = 'Собрание' AND place = 'каб. 21' \
+                         AND created_by_account_id = {}",
+                        w.school1,
+                        w.class_a,
+                        account(&accounts, who)
+                    ),
+                    1,
+                )
+        },
     )
     .await;
     // Changing and cancelling asked of every role, on events the class teacher planned.
-    let plan = "mutation($i: PlanEventInput!) { planEvent(input: $i) { event { id } } }";
-    let mut to_cancel = Vec::new();
-    for who in mayors {
-        let made = ask(
-            &app,
-            &w,
-            ClassTeacherOfA,
-            plan,
-            json!({ "i": { "classUnitId": class_a, "kind": "SCHOOL_EVENT", "title": format!("Событие для {who:?}"), "startsAt": starts } }),
-        )
-        .await;
-        to_cancel.push((who, made.assert_ok()["planEvent"]["event"]["id"].clone()));
-    }
+    let to_cancel = one_each_by_the_class_teacher(
+        &app,
+        &w,
+        &mayors,
+        |who| {
+            (
+                PLAN,
+                json!({ "classUnitId": class_a, "kind": "SCHOOL_EVENT", "title": format!("Событие для {who:?}"), "startsAt": starts }),
+            )
+        },
+        "/planEvent/event/id",
+    )
+    .await;
+    let title = |who: Who| format!("Изменено: {who:?}");
     check_write(
         &app,
         &w,
         "changeEvent (5А event)",
-        "mutation($i: ChangeEventInput!) { changeEvent(input: $i) { event { title } } }",
-        |who| json!({ "i": { "eventId": aimed_at(&to_cancel, who), "kind": "SCHOOL_EVENT", "title": format!("Изменено: {who:?}"), "startsAt": starts } }),
+        "mutation($i: ChangeEventInput!) { changeEvent(input: $i) { event { id title } } }",
+        |who| json!({ "i": { "eventId": aimed_at(&to_cancel, who), "kind": "SCHOOL_EVENT", "title": title(who), "startsAt": starts } }),
         &roles(&mayors, &[ParentOfA, StudentA, TeacherOfA]),
         &[TALK, &["SELECT COALESCE(SUM(LENGTH(title)), 0) AS n FROM events"]].concat(),
+        |who| {
+            Written::at("/changeEvent/event/id")
+                .answers("/changeEvent/event/id", aimed_at(&to_cancel, who))
+                .answers("/changeEvent/event/title", title(who))
+                .row(
+                    format!(
+                        "SELECT COUNT(*) AS n FROM events WHERE id = $id AND title = '{}' \
+                         AND kind = 'school_event'",
+                        title(who)
+                    ),
+                    1,
+                )
+        },
     )
     .await;
     check_write(
@@ -307,8 +474,29 @@ async fn news_and_events_are_published_by_exactly_the_scopes_publishers() -> any
         |who| json!({ "i": { "eventId": aimed_at(&to_cancel, who) } }),
         &roles(&mayors, &[ParentOfA, StudentA, TeacherOfA]),
         TALK,
+        |who| {
+            Written::at("/cancelEvent/eventId")
+                .answers("/cancelEvent/eventId", aimed_at(&to_cancel, who))
+                .row("SELECT COUNT(*) AS n FROM events WHERE id = $id", 0)
+        },
     )
     .await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_parent_meeting_is_seen_by_the_classs_families_and_no_other() -> anyhow::Result<()> {
+    let (app, w) = world().await?;
+    let class_a = id(Kind::ClassUnit, w.class_a);
+    ask(
+        &app,
+        &w,
+        ClassTeacherOfA,
+        PLAN,
+        json!({ "i": { "classUnitId": class_a, "kind": "PARENT_MEETING", "title": "Собрание", "place": "каб. 21", "startsAt": in_three_days() } }),
+    )
+    .await
+    .assert_ok();
 
     let from = dnevnik_tests::today().to_string();
     let to = (chrono::Utc::now() + chrono::Duration::days(10))
@@ -342,6 +530,15 @@ async fn news_and_events_are_published_by_exactly_the_scopes_publishers() -> any
     )
     .await;
     assert_eq!(none.assert_ok()["events"], json!([]));
+    Ok(())
+}
+
+#[tokio::test]
+async fn bad_news_and_events_are_refused_with_a_field_or_as_not_found_and_write_nothing()
+-> anyhow::Result<()> {
+    let (app, w) = world().await?;
+    let class_a = id(Kind::ClassUnit, w.class_a);
+    let starts = in_three_days();
 
     // Bad input: a field error, nothing written.
     let before = snapshot(&app, TALK).await;
@@ -355,7 +552,7 @@ async fn news_and_events_are_published_by_exactly_the_scopes_publishers() -> any
             "body",
         ),
     ] {
-        let response = ask(&app, &w, ClassTeacherOfA, publish, json!({ "i": input })).await;
+        let response = ask(&app, &w, ClassTeacherOfA, PUBLISH, json!({ "i": input })).await;
         assert_eq!(response.error_fields(), vec![field], "{}", response.body);
     }
     // Another school's administrator pairing 5А with their own school learns nothing about
@@ -365,11 +562,11 @@ async fn news_and_events_are_published_by_exactly_the_scopes_publishers() -> any
     for class in [&class_a, &no_class] {
         for (query, input) in [
             (
-                publish,
+                PUBLISH,
                 json!({ "classUnitId": class, "schoolId": school2, "kind": "ORGANISATION", "title": "x", "body": "y" }),
             ),
             (
-                "mutation($i: PlanEventInput!) { planEvent(input: $i) { event { id } } }",
+                PLAN,
                 json!({ "classUnitId": class, "schoolId": school2, "kind": "SCHOOL_EVENT", "title": "x", "startsAt": starts }),
             ),
             (
@@ -391,7 +588,7 @@ async fn news_and_events_are_published_by_exactly_the_scopes_publishers() -> any
         &app,
         &w,
         ClassTeacherOfA,
-        publish,
+        PUBLISH,
         json!({ "i": { "classUnitId": class_a, "schoolId": school2, "kind": "ORGANISATION", "title": "x", "body": "y" } }),
     )
     .await;
@@ -400,7 +597,7 @@ async fn news_and_events_are_published_by_exactly_the_scopes_publishers() -> any
         &app,
         &w,
         ClassTeacherOfA,
-        "mutation($i: PlanEventInput!) { planEvent(input: $i) { event { id } } }",
+        PLAN,
         json!({ "i": { "classUnitId": class_a, "kind": "PARENT_MEETING", "title": "Собрание", "startsAt": starts, "endsAt": "2026-01-01T00:00:00Z" } }),
     )
     .await;
@@ -409,60 +606,186 @@ async fn news_and_events_are_published_by_exactly_the_scopes_publishers() -> any
     Ok(())
 }
 
+/// The account of each signed-in role, by number.
+async fn accounts(app: &TestApp, w: &World) -> Vec<(Who, i64)> {
+    let mut numbers = Vec::new();
+    for who in Who::ALL {
+        if who != Anonymous {
+            numbers.push((who, number_in(&account_of(app, w, who).await)));
+        }
+    }
+    numbers
+}
+
+/// A role's account number from `accounts`.
+fn account(accounts: &[(Who, i64)], who: Who) -> i64 {
+    match accounts.iter().find(|(w, _)| *w == who) {
+        Some((_, number)) => *number,
+        None => panic!("{who:?} has no account"),
+    }
+}
+
+const MODERATE: &str = "mutation($t: ID!, $l: Boolean!, $p: Boolean!) { moderateForumThread(input: {threadId: $t, locked: $l, pinned: $p}) { forumThread { id locked pinned } } }";
+const POST: &str = "mutation($t: ID!, $b: String!) { addForumPost(input: {threadId: $t, body: $b}) { forumPost { id } } }";
+const HIDE: &str = "mutation($p: ID!, $h: Boolean!) { setForumPostHidden(input: {postId: $p, hidden: $h}) { forumPost { id hidden } } }";
+
+/// The 5А thread locked and pinned by its mathematics teacher, a moderator.
+async fn lock_and_pin(app: &TestApp, w: &World) {
+    let thread = id(Kind::ForumThread, w.thread_class_a);
+    ask(
+        app,
+        w,
+        TeacherOfA,
+        MODERATE,
+        json!({ "t": thread, "l": true, "p": true }),
+    )
+    .await
+    .assert_ok();
+}
+
+/// A 5А thread the class teacher starts, as its global id.
+async fn class_teachers_thread(app: &TestApp, w: &World) -> Value {
+    let own = ask(
+        app,
+        w,
+        ClassTeacherOfA,
+        "mutation($i: CreateForumThreadInput!) { createForumThread(input: $i) { forumThread { id posts { nodes { id } } } } }",
+        json!({ "i": { "classUnitId": id(Kind::ClassUnit, w.class_a), "title": "Дежурство", "body": "График в приложении." } }),
+    )
+    .await;
+    own.assert_ok()["createForumThread"]["forumThread"]["id"].clone()
+}
+
+/// A post written into a thread, as its global id.
+async fn posted(app: &TestApp, w: &World, who: Who, thread: &Value, body: &str) -> Value {
+    let reply = ask(app, w, who, POST, json!({ "t": thread, "b": body })).await;
+    reply.assert_ok()["addForumPost"]["forumPost"]["id"].clone()
+}
+
+const MEMBERS: [Who; 6] = [
+    ParentOfA,
+    StudentA,
+    TeacherOfA,
+    ClassTeacherOfA,
+    AdminOfSchool,
+    DepartmentAdmin,
+];
+
 #[tokio::test]
-async fn the_forum_belongs_to_its_members_and_is_kept_by_its_moderators() -> anyhow::Result<()> {
-    let app = TestApp::spawn().await;
-    let w = World::build(&app).await?;
+async fn the_forum_is_written_by_its_members_and_moderated_by_its_moderators() -> anyhow::Result<()>
+{
+    let (app, w) = world().await?;
     let class_a = id(Kind::ClassUnit, w.class_a);
     let thread = id(Kind::ForumThread, w.thread_class_a);
-    let members = [
-        ParentOfA,
-        StudentA,
-        TeacherOfA,
-        ClassTeacherOfA,
-        AdminOfSchool,
-        DepartmentAdmin,
-    ];
+    let accounts = accounts(&app, &w).await;
     check_write(
         &app,
         &w,
         "createForumThread (5А, to the class teacher)",
-        "mutation($i: CreateForumThreadInput!) { createForumThread(input: $i) { forumThread { id } } }",
+        "mutation($i: CreateForumThreadInput!) { createForumThread(input: $i) { forumThread { id title scope addressedTo } } }",
         |_| json!({ "i": { "classUnitId": class_a, "addressedTo": "CLASS_TEACHER", "title": "Вопрос", "body": "Когда контрольная?" } }),
-        &roles(&members, &[]),
+        &roles(&MEMBERS, &[]),
         TALK,
+        |who| {
+            let author = account(&accounts, who);
+            Written::at("/createForumThread/forumThread/id")
+                .answers("/createForumThread/forumThread/title", "Вопрос")
+                .answers("/createForumThread/forumThread/scope", "CLASS")
+                .answers("/createForumThread/forumThread/addressedTo", "CLASS_TEACHER")
+                .row(
+                    format!(
+                        "SELECT COUNT(*) AS n FROM forum_threads WHERE id = $id \
+                         AND school_id = {} AND class_unit_id = {} AND scope = 'class' \
+                         AND addressed_to = 'class_teacher' AND title = 'Вопрос' \
+                         AND author_account_id = {author}",
+                        w.school1, w.class_a
+                    ),
+                    1,
+                )
+                .row(
+                    format!(
+                        "SELECT COUNT(*) AS n FROM forum_posts WHERE thread_id = $id \
+                         AND body = 'Когда контрольная?' AND author_account_id = {author}"
+                    ),
+                    1,
+                )
+        },
     )
     .await;
     check_write(
         &app,
         &w,
         "addForumPost (5А thread)",
-        "mutation($t: ID!) { addForumPost(input: {threadId: $t, body: \"Спасибо!\"}) { forumPost { id } } }",
+        "mutation($t: ID!) { addForumPost(input: {threadId: $t, body: \"Спасибо!\"}) { forumPost { id body hidden } } }",
         |_| json!({ "t": thread }),
-        &roles(&members, &[]),
+        &roles(&MEMBERS, &[]),
         TALK,
+        |who| {
+            Written::at("/addForumPost/forumPost/id")
+                .answers("/addForumPost/forumPost/body", "Спасибо!")
+                .answers("/addForumPost/forumPost/hidden", false)
+                .row(
+                    format!(
+                        "SELECT COUNT(*) AS n FROM forum_posts WHERE id = $id \
+                         AND thread_id = {} AND body = 'Спасибо!' AND NOT hidden \
+                         AND author_account_id = {}",
+                        w.thread_class_a,
+                        account(&accounts, who)
+                    ),
+                    1,
+                )
+        },
     )
     .await;
+    // Each moderator leaves the thread otherwise than the one before: a success that changes
+    // nothing cannot pass.
+    let flags = |who: Who| match who {
+        ClassTeacherOfA => (false, true),
+        AdminOfSchool => (true, false),
+        _ => (true, true),
+    };
     check_write(
         &app,
         &w,
-        "moderateForumThread (lock the 5А thread)",
-        "mutation($t: ID!) { moderateForumThread(input: {threadId: $t, locked: true, pinned: true}) { forumThread { locked pinned } } }",
-        |_| json!({ "t": thread }),
+        "moderateForumThread (lock and pin the 5А thread)",
+        MODERATE,
+        |who| json!({ "t": thread, "l": flags(who).0, "p": flags(who).1 }),
         &roles(
             &[TeacherOfA, ClassTeacherOfA, AdminOfSchool, DepartmentAdmin],
             &[ParentOfA, StudentA],
         ),
         TALK,
+        |who| {
+            let (locked, pinned) = flags(who);
+            Written::at("/moderateForumThread/forumThread/id")
+                .answers("/moderateForumThread/forumThread/id", thread.as_str())
+                .answers("/moderateForumThread/forumThread/locked", locked)
+                .answers("/moderateForumThread/forumThread/pinned", pinned)
+                .row(
+                    format!(
+                        "SELECT COUNT(*) AS n FROM forum_threads WHERE id = $id \
+                         AND locked = {locked} AND pinned = {pinned}"
+                    ),
+                    1,
+                )
+        },
     )
     .await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_locked_thread_takes_posts_from_its_moderators_only() -> anyhow::Result<()> {
+    let (app, w) = world().await?;
+    let thread = id(Kind::ForumThread, w.thread_class_a);
+    lock_and_pin(&app, &w).await;
+
     // Locked: members may no longer post; moderators still may.
-    let post = "mutation($t: ID!, $b: String!) { addForumPost(input: {threadId: $t, body: $b}) { forumPost { id } } }";
     let locked = ask(
         &app,
         &w,
         ParentOfA,
-        post,
+        POST,
         json!({ "t": thread, "b": "А можно?" }),
     )
     .await;
@@ -471,38 +794,28 @@ async fn the_forum_belongs_to_its_members_and_is_kept_by_its_moderators() -> any
         &app,
         &w,
         TeacherOfA,
-        post,
+        POST,
         json!({ "t": thread, "b": "Тема закрыта." }),
     )
     .await;
     moderator.assert_ok();
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_author_hides_their_own_post_and_hidden_posts_stay_for_moderators_only()
+-> anyhow::Result<()> {
+    let (app, w) = world().await?;
 
     // Hiding: an author takes their own post down; others may not; hidden posts vanish for
     // members and stay for moderators.
-    let own = ask(
-        &app,
-        &w,
-        ClassTeacherOfA,
-        "mutation($i: CreateForumThreadInput!) { createForumThread(input: $i) { forumThread { id posts { nodes { id } } } } }",
-        json!({ "i": { "classUnitId": class_a, "title": "Дежурство", "body": "График в приложении." } }),
-    )
-    .await;
-    let own_thread = own.assert_ok()["createForumThread"]["forumThread"]["id"].clone();
-    let reply = ask(
-        &app,
-        &w,
-        ParentOfA,
-        post,
-        json!({ "t": own_thread, "b": "Лишнее сообщение" }),
-    )
-    .await;
-    let reply_id = reply.assert_ok()["addForumPost"]["forumPost"]["id"].clone();
-    let hide = "mutation($p: ID!, $h: Boolean!) { setForumPostHidden(input: {postId: $p, hidden: $h}) { forumPost { hidden } } }";
+    let own_thread = class_teachers_thread(&app, &w).await;
+    let reply_id = posted(&app, &w, ParentOfA, &own_thread, "Лишнее сообщение").await;
     let by_other = ask(
         &app,
         &w,
         StudentA,
-        hide,
+        HIDE,
         json!({ "p": reply_id, "h": true }),
     )
     .await;
@@ -511,7 +824,7 @@ async fn the_forum_belongs_to_its_members_and_is_kept_by_its_moderators() -> any
         &app,
         &w,
         ParentOfA,
-        hide,
+        HIDE,
         json!({ "p": reply_id, "h": true }),
     )
     .await
@@ -520,7 +833,7 @@ async fn the_forum_belongs_to_its_members_and_is_kept_by_its_moderators() -> any
         &app,
         &w,
         ParentOfA,
-        hide,
+        HIDE,
         json!({ "p": reply_id, "h": false }),
     )
     .await;
@@ -540,11 +853,18 @@ async fn the_forum_belongs_to_its_members_and_is_kept_by_its_moderators() -> any
         &app,
         &w,
         ClassTeacherOfA,
-        hide,
+        HIDE,
         json!({ "p": reply_id, "h": false }),
     )
     .await
     .assert_ok();
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_post_is_hidden_by_exactly_its_author_and_the_forums_moderators() -> anyhow::Result<()> {
+    let (app, w) = world().await?;
+    let own_thread = class_teachers_thread(&app, &w).await;
 
     // Hiding asked of every role: the author and the forum's moderators may, each on a post
     // of the parent's of their own (refusals aim at the parent's own post, visible then).
@@ -557,40 +877,59 @@ async fn the_forum_belongs_to_its_members_and_is_kept_by_its_moderators() -> any
     ];
     let mut to_hide = Vec::new();
     for who in hiders {
-        let made = ask(
+        let made = posted(
             &app,
             &w,
             ParentOfA,
-            post,
-            json!({ "t": own_thread, "b": format!("Сообщение для {who:?}") }),
+            &own_thread,
+            &format!("Сообщение для {who:?}"),
         )
         .await;
-        to_hide.push((
-            who,
-            made.assert_ok()["addForumPost"]["forumPost"]["id"].clone(),
-        ));
+        to_hide.push((who, made));
     }
-    let aimed_at = |who: Who| {
-        to_hide
-            .iter()
-            .find(|(w, _)| *w == who)
-            .or_else(|| to_hide.first())
-            .map(|(_, id)| id.clone())
-            .unwrap_or_default()
-    };
     check_write(
         &app,
         &w,
         "setForumPostHidden (a parent's post in 5А)",
-        hide,
-        |who| json!({ "p": aimed_at(who), "h": true }),
+        HIDE,
+        |who| json!({ "p": aimed_at(&to_hide, who), "h": true }),
         &roles(&hiders, &[StudentA]),
         TALK,
+        |who| {
+            Written::at("/setForumPostHidden/forumPost/id")
+                .answers("/setForumPostHidden/forumPost/id", aimed_at(&to_hide, who))
+                .answers("/setForumPostHidden/forumPost/hidden", true)
+                .row(
+                    "SELECT COUNT(*) AS n FROM forum_posts WHERE id = $id AND hidden",
+                    1,
+                )
+        },
     )
     .await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn pinned_threads_lead_every_page_walk() -> anyhow::Result<()> {
+    let (app, w) = world().await?;
+    let class_a = id(Kind::ClassUnit, w.class_a);
+    let thread = id(Kind::ForumThread, w.thread_class_a);
+    lock_and_pin(&app, &w).await;
+    let own_thread = class_teachers_thread(&app, &w).await;
+    for title in ["Экскурсия", "Олимпиада"] {
+        ask(
+            &app,
+            &w,
+            ParentOfA,
+            "mutation($i: CreateForumThreadInput!) { createForumThread(input: $i) { forumThread { id } } }",
+            json!({ "i": { "classUnitId": class_a, "title": title, "body": "Кто идёт?" } }),
+        )
+        .await
+        .assert_ok();
+    }
 
     // Pinned threads come first on every page walk, however old their last post: page by page,
-    // one thread a page, the pinned 5А thread leads and the newer, unpinned one follows.
+    // one thread a page, the pinned 5А thread leads and the newer, unpinned ones follow.
     let listing =
         "query($c: ID!, $a: String) { forumThreads(classUnitId: $c, first: 1, after: $a) {
         nodes { id pinned } pageInfo { endCursor hasNextPage } } }";
@@ -636,6 +975,13 @@ async fn the_forum_belongs_to_its_members_and_is_kept_by_its_moderators() -> any
         walked.windows(2).all(|pair| pair[0].1 >= pair[1].1),
         "an unpinned thread before a pinned one: {walked:?}"
     );
+    Ok(())
+}
+
+#[tokio::test]
+async fn bad_forum_input_is_refused_with_a_field_and_writes_nothing() -> anyhow::Result<()> {
+    let (app, w) = world().await?;
+    let class_a = id(Kind::ClassUnit, w.class_a);
 
     // Bad input: a question to the class teacher outside a class, an empty title.
     let before = snapshot(&app, TALK).await;
@@ -683,11 +1029,28 @@ async fn account_of(app: &TestApp, w: &World, who: Who) -> String {
         .to_owned()
 }
 
+const START: &str = "mutation($i: StartConversationInput!) { startConversation(input: $i) {
+        conversation { id } message { id isMine } } }";
+const INTRUDE: &str = "mutation($c: ID!) { sendMessage(input: {conversationId: $c, body: \"Я тоже\"}) { message { id body } } }";
+const COUNTS: &str = "{ viewer { unreadMessageCount unreadNotificationCount } conversations(folder: INBOX) { nodes { id unreadCount } } }";
+
+/// The parent writes to the mathematics teacher: answers what `startConversation` did.
+async fn parent_writes_to_the_teacher(app: &TestApp, w: &World) -> Value {
+    let ta = account_of(app, w, TeacherOfA).await;
+    let started = ask(
+        app,
+        w,
+        ParentOfA,
+        START,
+        json!({ "i": { "recipientIds": [ta], "subject": "Контрольная", "body": "Можно переписать?" } }),
+    )
+    .await;
+    started.assert_ok()["startConversation"].clone()
+}
+
 #[tokio::test]
-async fn messages_go_only_to_the_address_book_and_unread_counts_follow_reading()
--> anyhow::Result<()> {
-    let app = TestApp::spawn().await;
-    let w = World::build(&app).await?;
+async fn the_address_book_holds_exactly_whom_one_may_write_to() -> anyhow::Result<()> {
+    let (app, w) = world().await?;
     let pair = |name: &str, role: &str| (name.to_owned(), role.to_owned());
 
     // Who may write to whom.
@@ -756,14 +1119,19 @@ async fn messages_go_only_to_the_address_book_and_unread_counts_follow_reading()
         Some(1),
         "the search finds the one parent of the teacher's class"
     );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_message_outside_the_address_book_or_without_text_is_refused_and_writes_nothing()
+-> anyhow::Result<()> {
+    let (app, w) = world().await?;
 
     // A parent cannot write to a teacher outside their children's classes, nor a student to
     // the director; nothing is written.
     let ta = account_of(&app, &w, TeacherOfA).await;
     let to = account_of(&app, &w, TeacherOfOther).await;
     let director = account_of(&app, &w, AdminOfSchool).await;
-    let start = "mutation($i: StartConversationInput!) { startConversation(input: $i) {
-        conversation { id } message { id isMine } } }";
     let before = snapshot(&app, TALK).await;
     for (who, recipients, subject, body, field) in [
         (
@@ -795,7 +1163,7 @@ async fn messages_go_only_to_the_address_book_and_unread_counts_follow_reading()
             &app,
             &w,
             who,
-            start,
+            START,
             json!({ "i": { "recipientIds": recipients, "subject": subject, "body": body } }),
         )
         .await;
@@ -807,21 +1175,19 @@ async fn messages_go_only_to_the_address_book_and_unread_counts_follow_reading()
         );
     }
     assert_eq!(snapshot(&app, TALK).await, before);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_message_reaches_its_recipient_unread_and_outsiders_cannot_join_in() -> anyhow::Result<()>
+{
+    let (app, w) = world().await?;
 
     // The parent writes to the mathematics teacher.
-    let started = ask(
-        &app,
-        &w,
-        ParentOfA,
-        start,
-        json!({ "i": { "recipientIds": [ta], "subject": "Контрольная", "body": "Можно переписать?" } }),
-    )
-    .await;
-    let started = started.assert_ok()["startConversation"].clone();
+    let started = parent_writes_to_the_teacher(&app, &w).await;
     assert_eq!(started["message"]["isMine"], true);
     let conversation = started["conversation"]["id"].clone();
-    let counts = "{ viewer { unreadMessageCount unreadNotificationCount } conversations(folder: INBOX) { nodes { id unreadCount } } }";
-    let teacher_view = ask(&app, &w, TeacherOfA, counts, json!({})).await;
+    let teacher_view = ask(&app, &w, TeacherOfA, COUNTS, json!({})).await;
     let teacher_view = teacher_view.assert_ok().clone();
     assert_eq!(teacher_view["viewer"]["unreadMessageCount"], 1);
     assert_eq!(teacher_view["viewer"]["unreadNotificationCount"], 1);
@@ -846,11 +1212,19 @@ async fn messages_go_only_to_the_address_book_and_unread_counts_follow_reading()
     );
 
     // Outsiders neither read nor write there.
-    let intrude = "mutation($c: ID!) { sendMessage(input: {conversationId: $c, body: \"Я тоже\"}) { message { id } } }";
     for who in [ParentOfB, ClassTeacherOfA, AdminOfSchool, DepartmentAdmin] {
-        let response = ask(&app, &w, who, intrude, json!({ "c": conversation })).await;
+        let response = ask(&app, &w, who, INTRUDE, json!({ "c": conversation })).await;
         assert_eq!(response.error_codes(), vec!["NOT_FOUND"], "{who:?}");
     }
+    Ok(())
+}
+
+#[tokio::test]
+async fn reading_a_conversation_clears_the_unread_counts_and_shows_a_receipt() -> anyhow::Result<()>
+{
+    let (app, w) = world().await?;
+    let started = parent_writes_to_the_teacher(&app, &w).await;
+    let conversation = started["conversation"]["id"].clone();
 
     // Reading: the teacher's counts drop to zero, and the parent's message shows it was read.
     let read = ask(
@@ -865,7 +1239,7 @@ async fn messages_go_only_to_the_address_book_and_unread_counts_follow_reading()
         read.assert_ok()["markConversationRead"]["conversation"]["unreadCount"],
         0
     );
-    let teacher_view = ask(&app, &w, TeacherOfA, counts, json!({})).await;
+    let teacher_view = ask(&app, &w, TeacherOfA, COUNTS, json!({})).await;
     assert_eq!(teacher_view.assert_ok()["viewer"]["unreadMessageCount"], 0);
     assert_eq!(
         teacher_view.assert_ok()["viewer"]["unreadNotificationCount"],
@@ -914,6 +1288,16 @@ async fn messages_go_only_to_the_address_book_and_unread_counts_follow_reading()
     )
     .await;
     assert_eq!(audited, 2);
+    Ok(())
+}
+
+#[tokio::test]
+async fn only_a_conversations_participants_write_into_it_and_read_it() -> anyhow::Result<()> {
+    let (app, w) = world().await?;
+    let started = parent_writes_to_the_teacher(&app, &w).await;
+    let conversation = started["conversation"]["id"].clone();
+    let accounts = accounts(&app, &w).await;
+    let number = number_in(conversation.as_str().unwrap_or_default());
 
     // Writing into and reading a conversation, asked of every role: only its participants.
     let participants = [ParentOfA, TeacherOfA];
@@ -921,23 +1305,59 @@ async fn messages_go_only_to_the_address_book_and_unread_counts_follow_reading()
         &app,
         &w,
         "sendMessage (the parent's conversation with the teacher)",
-        intrude,
+        INTRUDE,
         |_| json!({ "c": conversation }),
         &roles(&participants, &[]),
         TALK,
+        |who| {
+            Written::at("/sendMessage/message/id")
+                .answers("/sendMessage/message/body", "Я тоже")
+                .row(
+                    format!(
+                        "SELECT COUNT(*) AS n FROM messages WHERE id = $id \
+                         AND conversation_id = {number} AND body = 'Я тоже' \
+                         AND sender_account_id = {}",
+                        account(&accounts, who)
+                    ),
+                    1,
+                )
+        },
     )
     .await;
+    // Each participant has a message of the other's unread by then.
     check_write(
         &app,
         &w,
         "markConversationRead (the parent's conversation with the teacher)",
-        "mutation($c: ID!) { markConversationRead(input: {conversationId: $c}) { conversation { id } } }",
+        "mutation($c: ID!) { markConversationRead(input: {conversationId: $c}) { conversation { id unreadCount } } }",
         |_| json!({ "c": conversation }),
         &roles(&participants, &[]),
         &[
             "SELECT COUNT(*) AS n FROM conversation_participants WHERE last_read_at IS NOT NULL",
             "SELECT COUNT(*) AS n FROM notifications WHERE read_at IS NOT NULL",
         ],
+        |who| {
+            let reader = account(&accounts, who);
+            Written::at("/markConversationRead/conversation/id")
+                .answers("/markConversationRead/conversation/id", conversation.clone())
+                .answers("/markConversationRead/conversation/unreadCount", 0)
+                .row(
+                    format!(
+                        "SELECT COUNT(*) AS n FROM conversation_participants \
+                         WHERE conversation_id = $id AND account_id = {reader} \
+                         AND last_read_at IS NOT NULL"
+                    ),
+                    1,
+                )
+                .row(
+                    format!(
+                        "SELECT COUNT(*) AS n FROM notifications WHERE account_id = {reader} \
+                         AND object_type = 'message' AND read_at IS NULL AND object_id IN \
+                         (SELECT id FROM messages WHERE conversation_id = $id)"
+                    ),
+                    0,
+                )
+        },
     )
     .await;
     Ok(())

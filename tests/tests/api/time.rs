@@ -4,8 +4,9 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use dnevnik_server::graphql::ids::{Kind, encode};
 use dnevnik_tests::TestApp;
+use dnevnik_tests::matrix::scalar;
 use dnevnik_tests::world::{Who, World};
-use sea_orm::{ConnectionTrait, Statement};
+use sea_orm::ConnectionTrait;
 use serde_json::json;
 
 fn at(text: &str) -> DateTime<Utc> {
@@ -13,15 +14,6 @@ fn at(text: &str) -> DateTime<Utc> {
         Ok(at) => at.with_timezone(&Utc),
         Err(err) => panic!("{text}: {err}"),
     }
-}
-
-async fn scalar(app: &TestApp, sql: &str) -> i64 {
-    app.db
-        .query_one_raw(Statement::from_string(app.db.get_database_backend(), sql))
-        .await
-        .unwrap_or_else(|e| panic!("{sql}: {e}"))
-        .and_then(|row| row.try_get::<i64>("", "n").ok())
-        .unwrap_or_else(|| panic!("{sql}: no row"))
 }
 
 /// A scheduled mathematics lesson of 5А on a day.
