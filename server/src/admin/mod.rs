@@ -100,7 +100,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// The language of the request.
-fn texts(headers: &HeaderMap) -> Texts {
+pub(crate) fn texts(headers: &HeaderMap) -> Texts {
     Texts {
         en: cookies::LANG.read(headers).as_deref() == Some("en"),
     }

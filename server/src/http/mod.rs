@@ -182,8 +182,24 @@ async fn refuse_control_characters(request: Request, next: Next) -> Response {
             crate::text::has_forbidden_control(&name) || crate::text::has_forbidden_control(&value)
         })
     };
-    let refused =
-        || crate::error::AppError::invalid(crate::error::Reason::ControlCharacters).into_response();
+    // The API answers its JSON; a browser gets a page (the back-office's in the clerk's
+    // language), never JSON.
+    let path = request.uri().path().to_owned();
+    let headers = request.headers().clone();
+    let refused = || {
+        let err = crate::error::AppError::invalid(crate::error::Reason::ControlCharacters);
+        if path.starts_with("/admin") {
+            crate::admin::error_page(crate::admin::texts(&headers), err)
+        } else if path.starts_with("/graphql") {
+            err.into_response()
+        } else {
+            pages::message(
+                err.status(),
+                "Дневник",
+                &crate::error::Reason::ControlCharacters.text(false),
+            )
+        }
+    };
     if request
         .uri()
         .query()

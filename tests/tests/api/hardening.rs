@@ -258,6 +258,22 @@ async fn control_characters_in_text_are_refused_as_bad_input_and_nothing_is_writ
     assert_eq!(form.status(), 422);
     let query = app.get("/auth/login?return_to=%2F%00").await;
     assert_eq!(query.status(), 422);
+    // A browser gets a page in its language, not the API's JSON; the back-office's in the
+    // clerk's language.
+    let kind = |r: &reqwest::Response| {
+        r.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert!(kind(&form).starts_with("text/html"), "{}", kind(&form));
+    let page = form.text().await?;
+    assert!(page.contains("управляющие символы"), "{page}");
+    let admin = app.get("/admin/students?q=%01").await;
+    assert_eq!(admin.status(), 422);
+    assert!(kind(&admin).starts_with("text/html"), "{}", kind(&admin));
+    assert!(admin.text().await?.contains("Кабинет администратора"));
     Ok(())
 }
 
